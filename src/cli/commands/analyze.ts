@@ -1,0 +1,57 @@
+import type { Command } from 'commander';
+import { ImportError } from '../../errors.js';
+import { analyze } from '../../pipeline/analyze.js';
+import { upload } from '../../pipeline/upload.js';
+import { withContext } from '../command-context.js';
+import { interruptSignal } from '../interrupt.js';
+import { progressBar } from '../ui/progress.js';
+import { renderAnalysis } from '../ui/render-analysis.js';
+import { sourceOf } from './upload.js';
+
+export interface ReadFlags {
+  sheet?: string;
+  encoding?: string;
+  delimiter?: string;
+}
+
+export function addReadOptions(command: Command): Command {
+  return command
+    .option('--sheet <name|index>', 'spreadsheet sheet, by name or 1-based index (default: the first)')
+    .option('--encoding <name>', 'text encoding of a CSV, e.g. utf-8, windows-1252, utf-16le (default: detected)')
+    .option('--delimiter <char>', 'CSV delimiter: , ; | or tab (default: detected)');
+}
+
+export function registerAnalyze(program: Command): void {
+  const command = program
+    .command('analyze')
+    .description('stream a file once: rows, valid/invalid, duplicates, per-column profile, suggested mapping')
+    .argument('[path]', 'a file to upload and analyze in one step')
+    .option('--file-id <id>', 'an uploaded file')
+    .option('--filename <name>', 'with a path of -: name to record for standard input');
+  addReadOptions(command)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ contact-import analyze --file-id file_0b8e…
+  $ contact-import analyze contacts.xlsx --sheet Leads --json`,
+    )
+    .action(async (path: string | undefined, flags: ReadFlags & { fileId?: string; filename?: string }, cmd: Command) => {
+      if (Boolean(path) === Boolean(flags.fileId)) {
+        throw new ImportError('USAGE', 'analyze needs either --file-id ID or a file path (not both)', {
+          hint: 'contact-import analyze --file-id ID, or contact-import analyze contacts.csv',
+        });
+      }
+      await withContext(cmd, async (ctx, output) => {
+        const bar = progressBar(output);
+        try {
+          const fileId = flags.fileId ?? (await upload(ctx, sourceOf(path!, flags.filename), { onProgress: bar.listener })).fileId;
+          const summary = await analyze(ctx, fileId, { ...flags, onProgress: bar.listener, signal: interruptSignal() });
+          bar.stop();
+          output.result(summary, () => renderAnalysis(output, summary));
+        } finally {
+          bar.stop();
+        }
+      });
+    });
+}

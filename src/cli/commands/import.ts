@@ -1,0 +1,70 @@
+import type { Command } from 'commander';
+import { importContacts, type ImportOptions } from '../../pipeline/import.js';
+import type { OnDuplicate } from '../../types.js';
+import { withContext } from '../command-context.js';
+import { interruptSignal } from '../interrupt.js';
+import { oneOf, parseMaxInvalid, parsePositiveInt, parseRowList } from '../parse-options.js';
+import { progressBar } from '../ui/progress.js';
+import { renderImport } from '../ui/render-import.js';
+
+export interface ImportFlags {
+  database?: string;
+  table?: string;
+  excludeRows?: number[];
+  onDuplicate?: OnDuplicate;
+  dryRun?: boolean;
+  errorsOut?: string;
+  maxInvalid?: ImportOptions['maxInvalid'];
+  batchSize?: number;
+}
+
+export function addImportOptions(command: Command): Command {
+  return command
+    .option('--database <url>', 'sqlite:path.db (default: DATABASE_URL, else sqlite:contacts.db)')
+    .option('--table <name>', 'contacts table name (default: contacts)')
+    .option('--exclude-rows <rows>', 'data rows to leave out, e.g. 5,12,40-45 (numbered as preview shows them)', parseRowList)
+    .option('--on-duplicate <mode>', 'an email already in the table: skip (default) or update its non-empty fields', oneOf(['skip', 'update'] as const))
+    .option('--dry-run', 'do everything but commit')
+    .option('--errors-out <file.csv>', 'write the rejected rows (original values, row number, reasons) as CSV')
+    .option('--max-invalid <n|p%>', 'abort with exit 3, writing nothing, when more rows than this are invalid', parseMaxInvalid)
+    .option('--batch-size <n>', 'rows per transaction (default 1000)', parsePositiveInt);
+}
+
+export function importOptionsOf(flags: ImportFlags): ImportOptions {
+  return {
+    database: flags.database,
+    table: flags.table,
+    excludeRows: flags.excludeRows,
+    onDuplicate: flags.onDuplicate,
+    dryRun: flags.dryRun,
+    errorsOut: flags.errorsOut,
+    maxInvalid: flags.maxInvalid,
+    batchSize: flags.batchSize,
+    signal: interruptSignal(),
+  };
+}
+
+export function registerImport(program: Command): void {
+  const command = program
+    .command('import')
+    .description('import the mapped rows into the database')
+    .requiredOption('--file-id <id>', 'a mapped file');
+  addImportOptions(command)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ contact-import import --file-id file_0b8e…
+  $ contact-import import --file-id file_0b8e… --database sqlite:crm.db --on-duplicate update --errors-out rejected.csv
+  $ contact-import import --file-id file_0b8e… --dry-run --max-invalid 2% --json`,
+    )
+    .action(async (flags: ImportFlags & { fileId: string }, cmd: Command) => {
+      await withContext(cmd, async (ctx, output) => {
+        const bar = progressBar(output);
+        const result = await importContacts(ctx, flags.fileId, { ...importOptionsOf(flags), onProgress: bar.listener }).finally(() =>
+          bar.stop(),
+        );
+        output.result(result, () => renderImport(output, result));
+      });
+    });
+}

@@ -1,0 +1,18 @@
+// Ctrl-C and SIGTERM abort the running step through an AbortSignal: the import finishes or
+// rolls back its batch and records the run as interrupted. A second signal exits at once.
+let controller: AbortController | undefined;
+
+export function interruptSignal(): AbortSignal {
+  if (!controller) {
+    const current = new AbortController();
+    controller = current;
+    const onSignal = (): void => {
+      if (current.signal.aborted) process.exit(130);
+      process.stderr.write('\ninterrupting… (press Ctrl-C again to quit at once)\n');
+      current.abort();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  }
+  return controller.signal;
+}

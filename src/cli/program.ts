@@ -1,0 +1,44 @@
+import { Command, Option } from 'commander';
+import { registerAnalyze } from './commands/analyze.js';
+import { registerImport } from './commands/import.js';
+import { registerMap } from './commands/map.js';
+import { registerPreview } from './commands/preview.js';
+import { registerRun } from './commands/run.js';
+import { registerStatus } from './commands/status.js';
+import { registerUpload } from './commands/upload.js';
+
+export const VERSION = '0.1.0';
+
+export function createProgram(): Command {
+  const program = new Command('contact-import')
+    .description('Upload, analyze, map, preview and import contact spreadsheets (CSV, TSV, XLSX, XLS).')
+    .version(VERSION)
+    .option('--json', 'print one JSON document on stdout; everything for people goes to stderr')
+    .option('--quiet', 'print only errors (and the JSON, with --json)')
+    .option('--no-color', 'no colours (also NO_COLOR)')
+    .option('--no-input', 'never prompt; fail with exit 2 where a prompt would be needed')
+    .option('--home <dir>', 'folder for state, uploads and templates (default: CONTACT_IMPORT_HOME, else ./.contact-import)')
+    .addOption(new Option('--storage <kind>', 'where uploaded files live (default: s3 when S3_BUCKET_NAME is set)').choices(['local', 's3']))
+    .addOption(new Option('--state <kind>', 'where session state lives (default: redis when REDIS_URL is set)').choices(['file', 'redis']))
+    .option('--default-country <code>', 'region for phone numbers without a country code (default: DEFAULT_COUNTRY, else US)')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Example — from a file to contacts in SQLite:
+  $ contact-import analyze contacts.csv          # prints a fileId and a profile
+  $ contact-import map --file-id <fileId>         # asks which column is which field
+  $ contact-import preview --file-id <fileId>
+  $ contact-import import --file-id <fileId>      # into sqlite:contacts.db
+  $ contact-import run contacts.csv --auto        # all of it, for cron`,
+    );
+  registerUpload(program);
+  registerAnalyze(program);
+  registerStatus(program);
+  registerMap(program);
+  registerPreview(program);
+  registerImport(program);
+  registerRun(program);
+  return program;
+}

@@ -1,0 +1,53 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+
+export interface OutputOptions {
+  json: boolean;
+  quiet: boolean;
+  color: boolean;
+  stdout?: NodeJS.WriteStream;
+  stderr?: NodeJS.WriteStream;
+}
+
+/**
+ * Where everything a command says goes: with --json one document on stdout; everything meant
+ * for people on stderr, coloured only on a terminal (and never with --no-color / NO_COLOR).
+ */
+export class Output {
+  readonly json: boolean;
+  readonly quiet: boolean;
+  readonly style: ChalkInstance;
+  readonly stdout: NodeJS.WriteStream;
+  readonly stderr: NodeJS.WriteStream;
+
+  constructor(options: OutputOptions) {
+    this.json = options.json;
+    this.quiet = options.quiet;
+    this.stdout = options.stdout ?? process.stdout;
+    this.stderr = options.stderr ?? process.stderr;
+    const colour = options.color && !process.env.NO_COLOR && Boolean(this.stderr.isTTY);
+    this.style = new Chalk({ level: colour ? 1 : 0 });
+  }
+
+  get interactiveTerminal(): boolean {
+    return Boolean(this.stderr.isTTY);
+  }
+
+  /** The command's result: JSON on stdout with --json, else `human()` renders it on stderr. */
+  result(value: unknown, human: () => void): void {
+    if (this.json) this.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    else if (!this.quiet) human();
+  }
+
+  /** A line for people; silent with --quiet. */
+  info(line = ''): void {
+    if (!this.quiet) this.stderr.write(`${line}\n`);
+  }
+
+  warn(line: string): void {
+    this.stderr.write(`${this.style.yellow('warning:')} ${line}\n`);
+  }
+
+  error(line: string): void {
+    this.stderr.write(`${this.style.red('error:')} ${line}\n`);
+  }
+}

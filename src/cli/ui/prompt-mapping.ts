@@ -1,0 +1,46 @@
+import inquirer from 'inquirer';
+import { SYSTEM_FIELDS, type StoredAnalysis } from '../../types.js';
+import type { Output } from './output.js';
+import { safeText } from './safe-text.js';
+
+const SKIP = '';
+
+/**
+ * Asks, one column at a time, which field it holds: the suggestion is preselected, "skip" is
+ * always there, and a field already taken by an earlier column is shown but disabled.
+ */
+export async function promptMapping(output: Output, analysis: StoredAnalysis): Promise<Record<string, string>> {
+  const prompt = inquirer.createPromptModule({ input: process.stdin, output: output.stderr });
+  const mapping: Record<string, string> = Object.create(null);
+  const taken = new Map<string, string>();
+  for (const column of analysis.columns) {
+    const stats = analysis.columnSummary[column];
+    const samples = stats?.samples.slice(0, 3).map((s) => safeText(s, 24)).join(', ');
+    const suggested = analysis.suggestedMapping[column];
+    const choices = [
+      ...SYSTEM_FIELDS.map((field) => ({
+        value: field.key as string,
+        name: `${field.label}${field.required ? ' *' : ''}`,
+        disabled: taken.has(field.key) ? `(used by "${safeText(taken.get(field.key)!, 24)}")` : false,
+      })),
+      { value: SKIP, name: 'skip — do not import this column', disabled: false },
+    ];
+    const preselect = suggested && !taken.has(suggested) ? suggested : SKIP;
+    const answer = await prompt<{ field: string }>([
+      {
+        type: 'select',
+        name: 'field',
+        message: `${safeText(column, 40)}${samples ? output.style.dim(`  e.g. ${samples}`) : ''}`,
+        choices,
+        default: preselect,
+        pageSize: choices.length,
+        loop: false,
+      },
+    ]);
+    if (answer.field !== SKIP) {
+      mapping[column] = answer.field;
+      taken.set(answer.field, column);
+    }
+  }
+  return mapping;
+}

@@ -1,0 +1,33 @@
+import type { AnalysisSummary } from '../../types.js';
+import type { Output } from './output.js';
+import { safeText } from './safe-text.js';
+import { renderTable } from './table.js';
+
+export function renderAnalysis(output: Output, summary: AnalysisSummary): void {
+  const { style } = output;
+  const format = [summary.format.type.toUpperCase(), summary.format.encoding];
+  if (summary.format.delimiter) format.push(`delimiter ${JSON.stringify(summary.format.delimiter)}`);
+  if (summary.format.sheet) format.push(`sheet "${safeText(summary.format.sheet)}"`);
+  output.info(`${style.bold(safeText(summary.fileName))}  (${format.join(', ')})`);
+  output.info(
+    `${summary.totalRows} rows: ${style.green(`${summary.validRows} valid`)}, ` +
+      `${summary.invalidRows > 0 ? style.red(`${summary.invalidRows} invalid`) : '0 invalid'}, ` +
+      `${summary.duplicateRows} duplicate emails (under the suggested mapping)`,
+  );
+  for (const warning of summary.warnings ?? []) output.warn(warning);
+  const rows = summary.columns.map((column) => {
+    const stats = summary.columnSummary[column];
+    return [
+      column,
+      summary.suggestedMapping[column] ?? '—',
+      stats.type ?? '',
+      stats.filled,
+      stats.empty,
+      `${stats.uniqueEstimated ? '~' : ''}${stats.unique}`,
+      stats.samples.slice(0, 3).map((s) => safeText(s, 20)).join(', '),
+    ];
+  });
+  output.info(renderTable(['Column', 'Suggested field', 'Type', 'Filled', 'Empty', 'Unique', 'Samples'], rows, 60));
+  output.info(`fileId: ${summary.fileId}`);
+  output.info(style.dim(`next: contact-import map --file-id ${summary.fileId}`));
+}

@@ -1,0 +1,16 @@
+import type { ImportResult } from '../../types.js';
+import type { Output } from './output.js';
+import { safeText } from './safe-text.js';
+
+export function renderImport(output: Output, result: ImportResult): void {
+  const { style } = output;
+  const title = result.dryRun ? style.yellow('Dry run — nothing was committed.') : style.green('Import complete.');
+  output.info(title);
+  output.info(`  imported   ${result.imported}`);
+  output.info(`  updated    ${result.updated}`);
+  output.info(`  skipped    ${result.skipped}  (invalid ${result.invalid}, duplicates ${result.duplicates}, excluded ${result.excluded})`);
+  for (const error of result.errors.slice(0, 10)) output.info(style.dim(`  row ${error.row}: ${safeText(error.message, 160)}`));
+  if (result.errors.length > 10) output.info(style.dim(`  … ${result.invalid + result.duplicates - 10} more rejected rows`));
+  if (result.errorReport) output.info(`rejected rows written to ${result.errorReport}`);
+  output.info(style.dim(`import id: ${result.importId}`));
+}

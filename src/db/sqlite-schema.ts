@@ -1,0 +1,153 @@
+import type Database from 'better-sqlite3';
+import { ImportError } from '../errors.js';
+import { quoteIdent } from './table-name.js';
+
+type Db = Database.Database;
+
+interface Migration {
+  version: number;
+  description: string;
+  up(db: Db, table: string): void;
+}
+
+/**
+ * Columns that make a table a contacts table, checked before adopting an existing one: the
+ * ones version 1 creates, which must include every SYSTEM_FIELDS column the store writes.
+ */
+export const CONTACT_COLUMNS: readonly string[] = [
+  'id', 'email', 'first_name', 'last_name', 'phone', 'company', 'title', 'address', 'city',
+  'state', 'country', 'zip_code', 'notes', 'import_id', 'created_at', 'updated_at',
+];
+
+const IMPORT_COLUMNS: readonly string[] = [
+  'id', 'file_id', 'file_name', 'status', 'started_at', 'finished_at', 'total_rows',
+  'imported', 'updated', 'skipped', 'invalid', 'duplicates', 'excluded', 'mapping',
+];
+
+/**
+ * Append-only: a released migration never changes; new columns or indexes get a new version.
+ * Versions are recorded per contacts table, since one database may hold several of them.
+ */
+const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'contacts table and contact_imports',
+    up(db, table) {
+      // Spelled out, not derived from SYSTEM_FIELDS: a released migration must never change.
+      const t = quoteIdent(table);
+      db.exec(`
+CREATE TABLE IF NOT EXISTS ${t} (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  email TEXT NOT NULL UNIQUE,
+  first_name TEXT NOT NULL,
+  last_name TEXT,
+  phone TEXT,
+  company TEXT,
+  title TEXT,
+  address TEXT,
+  city TEXT,
+  state TEXT,
+  country TEXT,
+  zip_code TEXT,
+  notes TEXT,
+  import_id TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ${quoteIdent(`${table}_import_id_idx`)} ON ${t} (import_id);
+CREATE TABLE IF NOT EXISTS contact_imports (
+  id TEXT PRIMARY KEY,
+  file_id TEXT,
+  file_name TEXT,
+  status TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  total_rows INTEGER,
+  imported INTEGER,
+  updated INTEGER,
+  skipped INTEGER,
+  invalid INTEGER,
+  duplicates INTEGER,
+  excluded INTEGER,
+  mapping TEXT
+);`);
+    },
+  },
+];
+
+/** The newest schema version this build knows. */
+export const SQLITE_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/**
+ * Brings the schema for one contacts table up to SQLITE_SCHEMA_VERSION, all in one
+ * transaction (a savepoint when one is already open, as in a dry run). Idempotent, and safe
+ * when two processes race: BEGIN IMMEDIATE makes the second wait, then see the work done.
+ */
+export function ensureSqliteSchema(db: Db, table: string): void {
+  const migrate = db.transaction(() => {
+    db.exec(`CREATE TABLE IF NOT EXISTS contact_import_migrations (
+  table_name TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  applied_at TEXT NOT NULL,
+  PRIMARY KEY (table_name, version)
+)`);
+    checkTable(db, 'contact_imports', IMPORT_COLUMNS, 'use another database file');
+    const exists = checkTable(db, table, CONTACT_COLUMNS, 'pass --table to use another table');
+    if (!exists) {
+      // The table was dropped after it was migrated: start again from version 1.
+      db.prepare('DELETE FROM contact_import_migrations WHERE table_name = ?').run(table);
+    }
+    const current = appliedVersion(db, table);
+    const record = db.prepare('INSERT INTO contact_import_migrations (table_name, version, applied_at) VALUES (?, ?, ?)');
+    for (const migration of MIGRATIONS) {
+      if (migration.version <= current) continue;
+      migration.up(db, table);
+      record.run(table, migration.version, new Date().toISOString());
+    }
+  });
+  migrate.immediate();
+}
+
+/** The highest migration version recorded for a contacts table (0 when none). */
+export function sqliteSchemaVersion(db: Db, table: string): number {
+  const known = db
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'contact_import_migrations'")
+    .get();
+  return known ? appliedVersion(db, table) : 0;
+}
+
+function appliedVersion(db: Db, table: string): number {
+  const row = db
+    .prepare('SELECT MAX(version) AS version FROM contact_import_migrations WHERE table_name = ?')
+    .get(table) as { version: number | null };
+  return row.version ?? 0;
+}
+
+/**
+ * False when the table does not exist; true when it exists with every required column; a
+ * USAGE error when something else (a view, an unrelated table) already has the name.
+ */
+function checkTable(db: Db, table: string, required: readonly string[], hint: string): boolean {
+  const object = db
+    .prepare("SELECT type FROM sqlite_master WHERE name = ? COLLATE NOCASE AND type IN ('table', 'view')")
+    .get(table) as { type: string } | undefined;
+  if (!object) return false;
+  if (object.type !== 'table') {
+    throw new ImportError('USAGE', `"${table}" exists but is a ${object.type}, not a contacts table`, { hint });
+  }
+  const present = new Set(
+    (db.prepare('SELECT name FROM pragma_table_info(?)').all(table) as { name: string }[]).map((c) =>
+      c.name.toLowerCase(),
+    ),
+  );
+  const missing = required.filter((column) => !present.has(column));
+  if (missing.length > 0) {
+    const kind = table === 'contact_imports' ? 'an import log' : 'a contacts table';
+    throw new ImportError(
+      'USAGE',
+      `table "${table}" exists but is not ${kind} (missing columns: ${missing.join(', ')})`,
+      { hint },
+    );
+  }
+  return true;
+}

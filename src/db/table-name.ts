@@ -1,0 +1,30 @@
+import { ImportError } from '../errors.js';
+
+/** Tables the tool owns itself; a contacts table may not take their names. */
+const RESERVED = new Set(['contact_imports', 'contact_import_migrations']);
+
+/**
+ * Validates a contacts table name as a plain SQL identifier. Table names cannot be bound as
+ * parameters, so only names that are safe to splice into SQL (and quoted anyway) get through.
+ */
+export function checkTableName(name: string): string {
+  const hint = 'use letters, digits and underscores, starting with a letter, e.g. --table contacts';
+  if (typeof name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(name)) {
+    const shown = typeof name === 'string' ? JSON.stringify(name.slice(0, 80)) : String(name);
+    throw new ImportError('USAGE', `invalid table name ${shown}`, { hint });
+  }
+  // Identifiers are case-insensitive in SQLite (and unquoted ones in PostgreSQL).
+  const lower = name.toLowerCase();
+  if (RESERVED.has(lower)) {
+    throw new ImportError('USAGE', `table name "${name}" is reserved for contact-import's own records`, { hint });
+  }
+  if (lower.startsWith('sqlite_')) {
+    throw new ImportError('USAGE', `table name "${name}" is reserved by the database`, { hint });
+  }
+  return name;
+}
+
+/** Quotes an identifier for SQL (standard double quotes, inner quotes doubled). */
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}

@@ -1,0 +1,92 @@
+// One error class for everything the tool reports to a user. The code is a closed union so
+// callers can branch on it; the exit code follows SPEC §4; file/row/column say where.
+
+export type ErrorCode =
+  | 'USAGE' // bad option or argument
+  | 'NOT_FOUND' // unknown or expired fileId, missing file or template
+  | 'UNSUPPORTED_FILE' // not a spreadsheet, unknown format
+  | 'UNREADABLE_FILE' // broken CSV/XLSX structure
+  | 'TOO_LARGE' // over MAX_FILE_SIZE_MB / MAX_ROWS_ALLOWED / field or column limits
+  | 'EMPTY_FILE' // no header row
+  | 'BAD_MAPPING' // unknown field, two columns on one field, required field unmapped
+  | 'NO_MAPPING' // a step needs a mapping that was never saved
+  | 'PROMPT_NEEDED' // interactive input needed but --no-input or no TTY
+  | 'NOT_CONFIGURED' // an adapter that is selected but not available
+  | 'MAX_INVALID' // --max-invalid exceeded, nothing written
+  | 'INTERRUPTED' // SIGINT / SIGTERM
+  | 'IO' // disk, database or service failure
+  | 'INTERNAL'; // a bug
+
+const EXIT_CODES: Record<ErrorCode, number> = {
+  USAGE: 2,
+  NOT_FOUND: 2,
+  UNSUPPORTED_FILE: 2,
+  UNREADABLE_FILE: 2,
+  TOO_LARGE: 2,
+  EMPTY_FILE: 2,
+  BAD_MAPPING: 2,
+  NO_MAPPING: 2,
+  PROMPT_NEEDED: 2,
+  NOT_CONFIGURED: 2,
+  MAX_INVALID: 3,
+  INTERRUPTED: 130,
+  IO: 1,
+  INTERNAL: 1,
+};
+
+export interface ErrorPlace {
+  file?: string;
+  /** 1-based data row (header excluded). */
+  row?: number;
+  /** 1-based physical line of the file, where it differs from the row. */
+  line?: number;
+  column?: string;
+}
+
+export interface ErrorDetails extends ErrorPlace {
+  /** What the user can do about it. */
+  hint?: string;
+  cause?: unknown;
+}
+
+export class ImportError extends Error {
+  override readonly name = 'ImportError';
+  readonly code: ErrorCode;
+  readonly hint?: string;
+  readonly place: ErrorPlace;
+
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.code = code;
+    this.hint = details.hint;
+    const { file, row, line, column } = details;
+    this.place = { file, row, line, column };
+  }
+
+  get exitCode(): number {
+    return EXIT_CODES[this.code];
+  }
+
+  /** One line: what is wrong, where, and what to do. */
+  describe(): string {
+    const where: string[] = [];
+    if (this.place.file) where.push(this.place.file);
+    if (this.place.row !== undefined) where.push(`row ${this.place.row}`);
+    if (this.place.line !== undefined) where.push(`line ${this.place.line}`);
+    if (this.place.column !== undefined) where.push(`column "${this.place.column}"`);
+    const at = where.length > 0 ? ` (${where.join(', ')})` : '';
+    const hint = this.hint ? ` — ${this.hint}` : '';
+    return `${this.message}${at}${hint}`;
+  }
+}
+
+export function isImportError(error: unknown): error is ImportError {
+  return error instanceof ImportError;
+}
+
+/** Wraps an unknown failure (fs, driver) as an I/O error with a readable message. */
+export function toImportError(error: unknown, context: string): ImportError {
+  if (error instanceof ImportError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new ImportError('IO', `${context}: ${message}`, { cause: error });
+}

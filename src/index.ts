@@ -1,0 +1,28 @@
+// The library: one function per pipeline step over a Context (configuration + stores).
+//
+//   const ctx = openContext({ home: './.contact-import' });
+//   const { fileId } = await upload(ctx, { path: 'contacts.csv' });
+//   await analyze(ctx, fileId);
+//   await saveMapping(ctx, fileId, { 'Email Address': 'email', 'First Name': 'firstName' });
+//   const result = await importContacts(ctx, fileId, { database: 'sqlite:contacts.db' });
+//   await ctx.close();
+
+export { resolveConfig, type Config, type ConfigOptions } from './config.js';
+export { ImportError, isImportError, type ErrorCode } from './errors.js';
+export { openContext, type Context } from './pipeline/context.js';
+export { upload, type UploadSource, type UploadOptions } from './pipeline/upload.js';
+export { analyze, type AnalyzeOptions } from './pipeline/analyze.js';
+export { status, summaryOf } from './pipeline/status.js';
+export { resolveMapping, saveMapping, hasMappingChoice, type MappingChoice } from './pipeline/map.js';
+export { loadTemplate, saveTemplate, listTemplates, type MappingTemplate } from './pipeline/templates.js';
+export { preview, type PreviewOptions, type PreviewOutcome } from './pipeline/preview.js';
+export { importContacts, type ImportOptions, type MaxInvalid } from './pipeline/import.js';
+export { run, type RunOptions, type RunResult } from './pipeline/run.js';
+export { requireAnalysis, requireUpload } from './pipeline/session.js';
+export { suggestMapping } from './contacts/suggest-mapping.js';
+export { validateContact } from './contacts/validate-contact.js';
+export { readRecords } from './records/read-records.js';
+export type { FileStore } from './files/file-store.js';
+export type { StateStore } from './state/state-store.js';
+export type { ContactStore } from './db/contact-store.js';
+export * from './types.js';

@@ -1,0 +1,88 @@
+import { compileMapping } from '../contacts/compile-mapping.js';
+import { suggestMapping } from '../contacts/suggest-mapping.js';
+import { ImportError, toImportError } from '../errors.js';
+import { ColumnProfiler } from '../profile/column-profiler.js';
+import type { AnalysisSummary, ProgressListener, SampleRow, StoredAnalysis } from '../types.js';
+import { SAMPLE_ROWS_COUNT, STORAGE_KEYS } from '../types.js';
+import { checkRecord } from './check-record.js';
+import type { Context } from './context.js';
+import { DuplicateTracker } from './duplicate-tracker.js';
+import { openFileRecords } from './open-file-records.js';
+import { ProgressWriter } from './progress-writer.js';
+import { requireUpload } from './session.js';
+
+export interface AnalyzeOptions {
+  /** Spreadsheet sheet by name or 1-based index. */
+  sheet?: string;
+  encoding?: string;
+  delimiter?: string;
+  onProgress?: ProgressListener;
+  signal?: AbortSignal;
+}
+
+/**
+ * Streams the file once: per-column profile, validity under the suggested mapping, duplicate
+ * emails. The result (with the first rows as a sample) is kept in state for the next steps.
+ */
+export async function analyze(ctx: Context, fileId: string, options: AnalyzeOptions = {}): Promise<AnalysisSummary> {
+  const upload = await requireUpload(ctx, fileId);
+  const { sheet, encoding, delimiter, onProgress, signal } = options;
+  const progress = new ProgressWriter(ctx, fileId, upload.size);
+  await progress.write({ status: 'analyzing', processed: 0, bytesRead: 0 });
+  try {
+    const source = await openFileRecords(ctx, upload, { sheet, encoding, delimiter });
+    const { columns } = source;
+    const suggestedMapping = suggestMapping(columns);
+    const plan = compileMapping(suggestedMapping, columns, { requireFields: false });
+    const profiler = new ColumnProfiler(columns);
+    const duplicates = new DuplicateTracker();
+    const sampleRows: SampleRow[] = [];
+    let totalRows = 0;
+    let validRows = 0;
+    let duplicateRows = 0;
+
+    for await (const record of source.records) {
+      totalRows++;
+      profiler.add(record.values);
+      const checked = checkRecord(record, plan, ctx.config.defaultCountry);
+      if (checked.contact) {
+        validRows++;
+        if (duplicates.check(checked.contact.email, record.row) !== undefined) duplicateRows++;
+      }
+      if (sampleRows.length < SAMPLE_ROWS_COUNT) {
+        sampleRows.push({ _rowIndex: record.row, values: record.values, ...(record.problems ? { problems: record.problems } : {}) });
+      }
+      if ((totalRows & 1023) === 0) {
+        if (signal?.aborted) throw new ImportError('INTERRUPTED', 'analysis interrupted');
+        onProgress?.({ phase: 'analyze', rows: totalRows, bytes: source.bytesRead(), totalBytes: source.totalBytes });
+        await progress.tick(totalRows, source.bytesRead());
+      }
+    }
+    onProgress?.({ phase: 'analyze', rows: totalRows, bytes: source.totalBytes, totalBytes: source.totalBytes });
+
+    const summary: AnalysisSummary = {
+      fileId,
+      s3Key: upload.key,
+      fileName: upload.fileName,
+      totalRows,
+      validRows,
+      invalidRows: totalRows - validRows,
+      duplicateRows,
+      columns,
+      columnSummary: profiler.result(),
+      suggestedMapping,
+      format: source.format,
+      ...(totalRows === 0 ? { warnings: ['the file has a header row but no data rows'] } : {}),
+    };
+    const stored: StoredAnalysis = { ...summary, sampleRows };
+    await ctx.state.set(STORAGE_KEYS.analysis(fileId), stored, ctx.config.ttlSeconds);
+    await progress.write({ status: 'complete', processed: totalRows, bytesRead: source.totalBytes });
+    return summary;
+  } catch (error) {
+    const failure = toImportError(error, `cannot analyze ${upload.fileName}`);
+    // A failed analysis leaves no stale result behind for map/preview/import to trust.
+    await ctx.state.delete(STORAGE_KEYS.analysis(fileId)).catch(() => undefined);
+    await progress.write({ status: 'error', processed: 0, message: failure.describe() }).catch(() => undefined);
+    throw failure;
+  }
+}

@@ -1,0 +1,35 @@
+import { ImportError } from '../errors.js';
+import type { AnalysisProgress, AnalysisSummary, StatusResult, StoredAnalysis } from '../types.js';
+import { STORAGE_KEYS } from '../types.js';
+import type { Context } from './context.js';
+import { requireUpload } from './session.js';
+
+/** Progress of a running analysis, or its result: readable from any process sharing the state. */
+export async function status(ctx: Context, fileId: string): Promise<StatusResult> {
+  await requireUpload(ctx, fileId);
+  const progress = await ctx.state.get<AnalysisProgress>(STORAGE_KEYS.progress(fileId));
+  if (!progress) {
+    throw new ImportError('NOT_FOUND', `file ${fileId} has not been analyzed yet`, {
+      hint: `run contact-import analyze --file-id ${fileId}`,
+    });
+  }
+  const percent =
+    progress.status === 'complete'
+      ? 100
+      : progress.totalBytes && progress.bytesRead
+        ? Math.min(99, Math.floor((progress.bytesRead / progress.totalBytes) * 100))
+        : 0;
+  const result: StatusResult = { status: progress.status, progress: percent, processed: progress.processed };
+  if (progress.status === 'complete') {
+    const analysis = await ctx.state.get<StoredAnalysis>(STORAGE_KEYS.analysis(fileId));
+    if (analysis) result.summary = summaryOf(analysis);
+  }
+  if (progress.message) result.message = progress.message;
+  return result;
+}
+
+/** The analysis without its sample rows: what analyze prints and status returns. */
+export function summaryOf(analysis: StoredAnalysis): AnalysisSummary {
+  const { sampleRows: _sample, ...summary } = analysis;
+  return summary;
+}

@@ -1,0 +1,98 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { ImportError, toImportError } from '../errors.js';
+import { makeStorageKey } from '../files/make-storage-key.js';
+import { detectFileKind, MAGIC_HEAD_BYTES } from '../records/detect-file-kind.js';
+import { limitBytes } from '../streams/limit-bytes.js';
+import { peekHead } from '../streams/peek-head.js';
+import type { ProgressListener, UploadRecord, UploadResult } from '../types.js';
+import { STORAGE_KEYS } from '../types.js';
+import type { Context } from './context.js';
+import { newFileId } from './session.js';
+
+export type UploadSource =
+  | { path: string; fileName?: string }
+  | { stream: Readable; fileName: string; size?: number };
+
+export interface UploadOptions {
+  onProgress?: ProgressListener;
+}
+
+/**
+ * Stores a file and opens its session. The type comes from the bytes (never the extension) and
+ * the size limit is enforced while streaming, so an oversized or non-spreadsheet file is
+ * refused and nothing is stored.
+ */
+export async function upload(ctx: Context, source: UploadSource, options: UploadOptions = {}): Promise<UploadResult> {
+  const { maxFileSizeBytes } = ctx.config;
+  const { fileName, size, open } = describeSource(source);
+  const tooLarge = () =>
+    new ImportError('TOO_LARGE', `${fileName} is larger than ${maxFileSizeBytes / 1024 / 1024} MB`, {
+      hint: 'raise MAX_FILE_SIZE_MB or split the file',
+    });
+  // Refuse before reading when the size is known: no need to read 2 GB to learn it is too big.
+  if (size !== undefined && size > maxFileSizeBytes) throw tooLarge();
+
+  const { head, stream } = await peekHead(open(), MAGIC_HEAD_BYTES).catch((error: unknown) => {
+    throw toImportError(error, `cannot read ${fileName}`);
+  });
+  const kind = detectFileKind(head, fileName);
+  const limited = limitBytes(stream, maxFileSizeBytes, tooLarge, (bytes) =>
+    options.onProgress?.({ phase: 'upload', rows: 0, bytes, totalBytes: size }),
+  );
+  const key = makeStorageKey(fileName);
+  const stored = await ctx.files.put(key, limited, { contentType: contentTypeOf(kind) });
+
+  const fileId = newFileId();
+  const record: UploadRecord = {
+    fileId,
+    key,
+    storage: ctx.files.kind,
+    bucket: ctx.files.bucket,
+    size: stored.size,
+    fileName,
+    kind,
+    uploadedAt: new Date().toISOString(),
+  };
+  try {
+    await ctx.state.set(STORAGE_KEYS.upload(fileId), record, ctx.config.ttlSeconds);
+  } catch (error) {
+    await ctx.files.delete(key).catch(() => undefined);
+    throw toImportError(error, 'cannot save the upload record');
+  }
+  return {
+    fileId,
+    key,
+    storage: record.storage,
+    ...(record.bucket ? { bucket: record.bucket } : {}),
+    size: record.size,
+    fileName,
+  };
+}
+
+function describeSource(source: UploadSource): { fileName: string; size?: number; open: () => Readable } {
+  if ('stream' in source) return { fileName: source.fileName, size: source.size, open: () => source.stream };
+  const file = source.path;
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    throw new ImportError('NOT_FOUND', `file not found: ${file}`, { hint: 'check the path' });
+  }
+  if (!stat.isFile()) {
+    throw new ImportError('USAGE', `${file} is not a file`, { hint: 'pass the path of a CSV, TSV, XLSX or XLS file' });
+  }
+  return { fileName: source.fileName ?? path.basename(file), size: stat.size, open: () => fs.createReadStream(file) };
+}
+
+function contentTypeOf(kind: UploadRecord['kind']): string {
+  switch (kind) {
+    case 'xlsx':
+      return 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+    case 'xls':
+      return 'application/vnd.ms-excel';
+    default:
+      return 'text/csv';
+  }
+}

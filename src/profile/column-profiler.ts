@@ -1,0 +1,85 @@
+import type { ColumnStats } from '../types.js';
+import { TypeTally } from './infer-type.js';
+import { UniqueCounter } from './unique-counter.js';
+
+const MAX_SAMPLES = 5;
+const MAX_SAMPLE_LENGTH = 100;
+
+/** Running statistics for one column. */
+interface ColumnState {
+  filled: number;
+  empty: number;
+  unique: UniqueCounter;
+  samples: string[];
+  types: TypeTally;
+}
+
+/**
+ * Profiles every column of a file in one pass over its rows, for `analyze`: filled and blank
+ * counts, distinct values (exact, or a flagged estimate past 50k), the first distinct samples
+ * and the inferred type. Values are compared after trimming. Memory per column is bounded
+ * (≤ 50k hashes or a 256 KiB sketch), whatever the row count.
+ */
+export class ColumnProfiler {
+  private readonly columns: readonly string[];
+  private readonly states: ColumnState[];
+
+  constructor(columns: readonly string[]) {
+    this.columns = [...columns];
+    this.states = columns.map(() => ({
+      filled: 0,
+      empty: 0,
+      unique: new UniqueCounter(),
+      samples: [],
+      types: new TypeTally(),
+    }));
+  }
+
+  /** One row's values, aligned to the columns; missing trailing values count as blank. */
+  add(values: readonly string[]): void {
+    const states = this.states;
+    for (let i = 0; i < states.length; i++) {
+      const state = states[i] as ColumnState;
+      const raw = values[i];
+      const value = raw === undefined ? '' : raw.trim();
+      if (value === '') {
+        state.empty++;
+        continue;
+      }
+      state.filled++;
+      state.unique.add(value);
+      state.types.add(value);
+      if (state.samples.length < MAX_SAMPLES) addSample(state.samples, value);
+    }
+  }
+
+  /** Stats keyed by column name, in a prototype-less object (a header may be "__proto__"). */
+  result(): Record<string, ColumnStats> {
+    const summary: Record<string, ColumnStats> = Object.create(null);
+    this.columns.forEach((column, i) => {
+      // A repeated header name keeps its first column's stats, as mappings do.
+      if (column in summary) return;
+      const state = this.states[i] as ColumnState;
+      summary[column] = {
+        filled: state.filled,
+        empty: state.empty,
+        unique: state.unique.count(),
+        ...(state.unique.estimated() ? { uniqueEstimated: true } : {}),
+        samples: [...state.samples],
+        type: state.types.result(),
+      };
+    });
+    return summary;
+  }
+}
+
+function addSample(samples: string[], value: string): void {
+  const sample = value.length > MAX_SAMPLE_LENGTH ? truncate(value, MAX_SAMPLE_LENGTH) : value;
+  if (!samples.includes(sample)) samples.push(sample);
+}
+
+/** Cuts to `max` UTF-16 units without leaving half of a surrogate pair at the end. */
+function truncate(value: string, max: number): string {
+  const last = value.charCodeAt(max - 1);
+  return value.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max);
+}

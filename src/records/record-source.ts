@@ -1,0 +1,29 @@
+import type { FileFormat, FileKind, SourceRecord } from '../types.js';
+
+export interface ReadOptions {
+  /** What the bytes are, as detected at upload. */
+  kind: FileKind;
+  /** Shown in error messages. */
+  fileName: string;
+  /** Overrides detection (an iconv-lite encoding name). */
+  encoding?: string;
+  /** Overrides detection (one character; '\t' for TAB). */
+  delimiter?: string;
+  /** Spreadsheet sheet, by name or 1-based index; default the first sheet. */
+  sheet?: string;
+  /** More data rows than this: TOO_LARGE. */
+  maxRows?: number;
+  /** A format detected earlier (by analyze): reused as is so every step reads the file alike. */
+  format?: FileFormat;
+}
+
+/** Any supported file as one stream of records: the header's columns, then data rows. */
+export interface RecordSource {
+  /** Header names, made unique and non-empty. */
+  columns: string[];
+  format: FileFormat;
+  /** Single use; iterating pulls from the file with backpressure. */
+  records: AsyncIterable<SourceRecord>;
+  /** Bytes consumed from the input so far, for progress. */
+  bytesRead(): number;
+}

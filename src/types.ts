@@ -1,0 +1,226 @@
+// Data shapes shared by the library, the CLI and the adapters. They follow the seed spec's
+// lib/types.ts (AnalysisSummary, PreviewRow, ColumnMapping, ImportResult, SYSTEM_FIELDS,
+// STORAGE_KEYS) plus the additions SPEC.md §3 makes to them.
+
+export type FieldKey =
+  | 'email'
+  | 'firstName'
+  | 'lastName'
+  | 'phone'
+  | 'company'
+  | 'title'
+  | 'address'
+  | 'city'
+  | 'state'
+  | 'country'
+  | 'zipCode'
+  | 'notes';
+
+export interface SystemField {
+  key: FieldKey;
+  label: string;
+  required: boolean;
+  type: 'email' | 'phone' | 'text';
+  /** Column name in the contacts table. */
+  column: string;
+}
+
+export const SYSTEM_FIELDS: readonly SystemField[] = [
+  { key: 'email', label: 'Email', required: true, type: 'email', column: 'email' },
+  { key: 'firstName', label: 'First Name', required: true, type: 'text', column: 'first_name' },
+  { key: 'lastName', label: 'Last Name', required: false, type: 'text', column: 'last_name' },
+  { key: 'phone', label: 'Phone', required: false, type: 'phone', column: 'phone' },
+  { key: 'company', label: 'Company', required: false, type: 'text', column: 'company' },
+  { key: 'title', label: 'Job Title', required: false, type: 'text', column: 'title' },
+  { key: 'address', label: 'Address', required: false, type: 'text', column: 'address' },
+  { key: 'city', label: 'City', required: false, type: 'text', column: 'city' },
+  { key: 'state', label: 'State/Province', required: false, type: 'text', column: 'state' },
+  { key: 'country', label: 'Country', required: false, type: 'text', column: 'country' },
+  { key: 'zipCode', label: 'Zip/Postal Code', required: false, type: 'text', column: 'zip_code' },
+  { key: 'notes', label: 'Notes', required: false, type: 'text', column: 'notes' },
+];
+
+/** A normalized contact, ready to store: every mapped field, trimmed; unmapped fields absent. */
+export type Contact = { email: string; firstName: string } & Partial<Record<FieldKey, string>>;
+
+/** Column header → field key. Columns left out are not imported. */
+export type Mapping = Record<string, FieldKey>;
+
+export const STORAGE_KEYS = {
+  analysis: (fileId: string) => `analysis:${fileId}`,
+  progress: (fileId: string) => `analysis:${fileId}:progress`,
+  mapping: (fileId: string) => `mapping:${fileId}`,
+  /** Added to the seed's keys: what `upload` stored, so later steps can find the file. */
+  upload: (fileId: string) => `upload:${fileId}`,
+};
+
+export type FileKind = 'csv' | 'xlsx' | 'xls';
+
+/** How a file was read; reported by analyze and reused by preview and import. */
+export interface FileFormat {
+  type: FileKind;
+  encoding: string;
+  delimiter?: string;
+  sheet?: string;
+}
+
+/** What `upload` stored, kept in state under STORAGE_KEYS.upload(fileId). */
+export interface UploadRecord {
+  fileId: string;
+  key: string;
+  storage: 'local' | 's3';
+  bucket?: string;
+  size: number;
+  fileName: string;
+  kind: FileKind;
+  uploadedAt: string;
+}
+
+export interface UploadResult {
+  fileId: string;
+  key: string;
+  storage: 'local' | 's3';
+  bucket?: string;
+  size: number;
+  fileName: string;
+}
+
+export type InferredType = 'email' | 'phone' | 'number' | 'date' | 'text' | 'empty';
+
+export interface ColumnStats {
+  filled: number;
+  empty: number;
+  unique: number;
+  /** Set when `unique` is a HyperLogLog estimate (within 1%) rather than an exact count. */
+  uniqueEstimated?: boolean;
+  /** First distinct non-blank values, at most 5. */
+  samples: string[];
+  type?: InferredType;
+}
+
+/**
+ * One data row as read from the file: its values aligned to the header's columns. Rows are
+ * arrays, not header-keyed objects, so a header named `__proto__` can never reach a prototype.
+ */
+export interface SourceRecord {
+  /** 1-based data row (header excluded). */
+  row: number;
+  /** 1-based physical line (CSV) or sheet row (spreadsheets) where the record starts. */
+  line: number;
+  /** Exactly one value per column; short rows are padded with ''. */
+  values: string[];
+  /** Structural problems (e.g. too many fields) that make the row invalid whatever the mapping. */
+  problems?: string[];
+}
+
+export interface SampleRow {
+  _rowIndex: number;
+  values: string[];
+  problems?: string[];
+}
+
+export interface AnalysisSummary {
+  fileId: string;
+  s3Key: string;
+  fileName: string;
+  totalRows: number;
+  validRows: number;
+  invalidRows: number;
+  duplicateRows: number;
+  columns: string[];
+  columnSummary: Record<string, ColumnStats>;
+  suggestedMapping: Mapping;
+  format: FileFormat;
+  /** Set when the file has no data rows at all. */
+  warnings?: string[];
+}
+
+/** The analysis as kept in state: the summary plus the first rows, for `map` and quick previews. */
+export interface StoredAnalysis extends AnalysisSummary {
+  sampleRows: SampleRow[];
+}
+
+export type AnalysisStatus = 'analyzing' | 'complete' | 'error';
+
+export interface AnalysisProgress {
+  status: AnalysisStatus;
+  processed: number;
+  bytesRead?: number;
+  totalBytes?: number;
+  message?: string;
+  updatedAt: string;
+}
+
+export interface StatusResult {
+  status: AnalysisStatus;
+  /** Percent of the file read, 0–100. */
+  progress: number;
+  processed: number;
+  summary?: AnalysisSummary;
+  message?: string;
+}
+
+export interface ColumnMapping {
+  mapping: Mapping;
+  s3Key: string;
+  fileId: string;
+}
+
+export interface MapResult {
+  success: boolean;
+  mapping: Mapping;
+  validRows: number;
+  invalidRows: number;
+}
+
+export interface PreviewRow {
+  _rowIndex: number;
+  _isValid: boolean;
+  _errors: string[];
+  /** Data row this row's email already appeared on (the first occurrence wins on import). */
+  _duplicateOf?: number;
+  [field: string]: unknown;
+}
+
+export interface PreviewResult {
+  rows: PreviewRow[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface RowError {
+  row: number;
+  message: string;
+}
+
+export interface ImportResult {
+  success: boolean;
+  importId: string;
+  imported: number;
+  updated: number;
+  skipped: number;
+  invalid: number;
+  duplicates: number;
+  excluded: number;
+  errors: RowError[];
+  errorReport: string | null;
+  dryRun?: boolean;
+  totalRows?: number;
+}
+
+export type OnDuplicate = 'skip' | 'update';
+
+/** Progress events the long-running steps emit, for bars and the state store. */
+export interface ProgressEvent {
+  phase: 'upload' | 'analyze' | 'validate' | 'import' | 'preview';
+  rows: number;
+  bytes: number;
+  totalBytes?: number;
+}
+export type ProgressListener = (event: ProgressEvent) => void;
+
+/** Rows of the file kept with the analysis, for `map` to report validity quickly. */
+export const SAMPLE_ROWS_COUNT = 1000;
+export const PREVIEW_PAGE_SIZE = 100;
+export const MAX_PREVIEW_PAGE_SIZE = 1000;

@@ -1,0 +1,126 @@
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURES, runCli, scratchDir } from '../helpers/cli.js';
+
+// The five steps, as a newcomer runs them from the README, on a realistic CSV: quoted commas
+// and newlines, unicode, an invalid email, a missing first name, an impossible phone, and a
+// duplicate (row 6 repeats row 1's email in other case).
+
+const scratch = scratchDir();
+const cwd = scratch.dir;
+const home = ['--home', path.join(cwd, 'home')];
+let fileId = '';
+
+beforeAll(async () => {
+  const upload = await runCli(['upload', path.join(FIXTURES, 'contacts.csv'), '--json', ...home], { cwd });
+  expect(upload.code, upload.stderr).toBe(0);
+  fileId = upload.json().fileId;
+});
+afterAll(() => scratch.cleanup());
+
+describe('upload → analyze → map → preview → import', () => {
+  it('upload stored the file under the home folder', async () => {
+    expect(fileId).toMatch(/^file_[0-9a-f-]{36}$/);
+    const uploads = fs.readdirSync(path.join(cwd, 'home', 'uploads'));
+    expect(uploads).toHaveLength(1);
+    expect(uploads[0]).toMatch(/^\d+-[a-z0-9]+-contacts\.csv$/);
+    expect(fs.readFileSync(path.join(cwd, 'home', 'uploads', uploads[0]))).toEqual(fs.readFileSync(path.join(FIXTURES, 'contacts.csv')));
+  });
+
+  it('analyze profiles every column with exact counts', async () => {
+    const result = await runCli(['analyze', '--file-id', fileId, '--json', ...home], { cwd });
+    expect(result.code, result.stderr).toBe(0);
+    const summary = result.json();
+    expect(summary).toMatchObject({
+      fileId,
+      totalRows: 12,
+      validRows: 9,
+      invalidRows: 3,
+      duplicateRows: 1,
+      format: { type: 'csv', encoding: 'utf-8', delimiter: ',' },
+    });
+    expect(summary.sampleRows).toBeUndefined();
+    expect(summary.columns).toEqual(['Email Address', 'First Name', 'Last Name', 'Phone Number', 'Company Name', 'Job Title', 'City', 'Zip', 'Notes']);
+    expect(summary.suggestedMapping).toEqual(JSON.parse(fs.readFileSync(path.join(FIXTURES, 'mapping.json'), 'utf8')));
+    // 12 emails, 11 distinct after trimming (case differs on row 6, so it is distinct as text).
+    expect(summary.columnSummary['Email Address']).toMatchObject({ filled: 12, empty: 0, unique: 12, type: 'email' });
+    expect(summary.columnSummary['First Name']).toMatchObject({ filled: 11, empty: 1, unique: 10 });
+    expect(summary.columnSummary['Phone Number']).toMatchObject({ filled: 6, empty: 6, unique: 6 });
+    expect(summary.columnSummary['Notes']).toMatchObject({ filled: 4, empty: 8 });
+    expect(summary.columnSummary['Zip'].samples).toContain('02134');
+  });
+
+  it('status reports the finished analysis', async () => {
+    const result = await runCli(['status', fileId, '--json', ...home], { cwd });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.json()).toMatchObject({ status: 'complete', progress: 100, processed: 12, summary: { totalRows: 12 } });
+  });
+
+  it('map --auto saves the suggested mapping and reports sample validity', async () => {
+    const result = await runCli(['map', '--file-id', fileId, '--auto', '--json', ...home], { cwd });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.json()).toMatchObject({ success: true, validRows: 9, invalidRows: 3 });
+  });
+
+  it('preview pages through mapped rows with reasons', async () => {
+    const page = await runCli(['preview', '--file-id', fileId, '--page-size', '5', '--page', '2', '--json', ...home], { cwd });
+    expect(page.code, page.stderr).toBe(0);
+    const body = page.json();
+    expect(body).toMatchObject({ total: 12, page: 2, pageSize: 5 });
+    expect(body.rows.map((r: any) => r._rowIndex)).toEqual([6, 7, 8, 9, 10]);
+    expect(body.rows[0]).toMatchObject({ _isValid: true, _duplicateOf: 1, email: 'ana.garcia@example.com' });
+    expect(body.rows[1]).toMatchObject({ _isValid: true, notes: 'Line one\nLine two', company: 'Müller & Söhne GmbH', phone: '+4930123456' });
+    expect(body.rows[2]).toMatchObject({ _isValid: false, phone: '12' });
+    expect(body.rows[2]._errors.join()).toMatch(/Phone/);
+
+    const invalid = await runCli(['preview', '--file-id', fileId, '--invalid-only', '--json', ...home], { cwd });
+    const rows = invalid.json().rows;
+    expect(invalid.json().total).toBe(3);
+    expect(rows.map((r: any) => r._rowIndex)).toEqual([4, 5, 8]);
+    expect(rows[0]._errors.join()).toMatch(/Email/);
+    expect(rows[1]._errors.join()).toMatch(/First Name/);
+  });
+
+  it('import writes the valid rows, normalized, and clears the session', async () => {
+    const report = path.join(cwd, 'rejected.csv');
+    const result = await runCli(['import', '--file-id', fileId, '--errors-out', report, '--json', ...home], { cwd });
+    expect(result.code, result.stderr).toBe(0);
+    const body = result.json();
+    expect(body).toMatchObject({ success: true, imported: 8, updated: 0, skipped: 4, invalid: 3, duplicates: 1, excluded: 0, errorReport: report });
+    expect(body.errors.map((e: any) => e.row)).toEqual([4, 5, 6, 8]);
+
+    const db = new Database(path.join(cwd, 'contacts.db'), { readonly: true });
+    const contacts = db.prepare('SELECT * FROM contacts ORDER BY id').all() as any[];
+    const run = db.prepare('SELECT * FROM contact_imports').get() as any;
+    db.close();
+    expect(contacts.map((c) => c.email)).toEqual([
+      'ana.garcia@example.com',
+      'bob@example.com',
+      'chen.wei@example.cn',
+      'emil@example.de',
+      'grace@example.com',
+      'helene@example.fr',
+      'ivan@example.ru',
+      'judy@example.com',
+    ]);
+    const byEmail = Object.fromEntries(contacts.map((c) => [c.email, c]));
+    expect(byEmail['ana.garcia@example.com']).toMatchObject({ first_name: 'Ana', last_name: 'García', phone: '+15551234567', company: 'Acme, Inc.', zip_code: '28001', notes: null });
+    expect(byEmail['bob@example.com']).toMatchObject({ title: 'Sales "Lead"', notes: 'Met at "Expo"', phone: '+15551234568' });
+    expect(byEmail['chen.wei@example.cn']).toMatchObject({ first_name: '伟', last_name: '陈', company: '字节跳动', city: '北京', phone: '+861065529988' });
+    expect(byEmail['emil@example.de'].notes).toBe('Line one\nLine two');
+    expect(byEmail['grace@example.com']).toMatchObject({ phone: '+15551234569;ext=89', zip_code: '02134' });
+    expect(byEmail['judy@example.com'].last_name).toBe('Trimmed');
+    expect(run).toMatchObject({ id: body.importId, file_id: fileId, status: 'completed', total_rows: 12, imported: 8, skipped: 4, invalid: 3, duplicates: 1, excluded: 0 });
+
+    const csv = fs.readFileSync(report, 'utf8');
+    expect(csv.split('\n')[0]).toBe('Email Address,First Name,Last Name,Phone Number,Company Name,Job Title,City,Zip,Notes,_row,_errors');
+    expect(csv).toContain('not-an-email');
+    expect(csv).toContain('duplicate of row 1');
+
+    const again = await runCli(['preview', '--file-id', fileId, ...home], { cwd });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/unknown or expired fileId/);
+  });
+});

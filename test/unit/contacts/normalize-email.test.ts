@@ -1,0 +1,62 @@
+import validator from 'validator';
+import { describe, expect, it } from 'vitest';
+import { isValidEmail, normalizeEmail } from '../../../src/contacts/normalize-email.js';
+
+describe('normalizeEmail', () => {
+  it('trims and lower-cases', () => {
+    expect(normalizeEmail('  Bob.Smith@Example.COM \t')).toBe('bob.smith@example.com');
+  });
+});
+
+describe('isValidEmail', () => {
+  it('accepts ordinary addresses', () => {
+    for (const e of ['a@b.co', 'bob+tag@example.com', 'first.last@sub.example.org', 'josé@exämple.de']) {
+      expect(isValidEmail(e), e).toBe(true);
+    }
+  });
+
+  it('rejects broken ones', () => {
+    for (const e of ['', 'bob@', '@example.com', 'bob', 'bob@example', 'bob@example.c', 'a b@c.de', 'a@b@c.de', 'bob@exa mple.com', 'bob@.com']) {
+      expect(isValidEmail(e), e).toBe(false);
+    }
+  });
+
+  it('keeps what validator accepts even past the pre-check (quoted local parts)', () => {
+    const quoted = '"john doe@home"@example.com';
+    expect(validator.isEmail(quoted)).toBe(true);
+    expect(isValidEmail(quoted)).toBe(true);
+  });
+
+  it('agrees with validator.isEmail on random strings (the pre-check only short-circuits)', () => {
+    const alphabet = ['a', 'b', 'Z', '1', '@', '.', '-', '_', '+', ' ', '"', '\\', 'é', '\u2000', 'co', 'com', 'x'];
+    let seed = 12345;
+    const rand = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    const piece = (max: number): string => {
+      let s = '';
+      const len = rand(max + 1);
+      for (let j = 0; j < len; j++) s += alphabet[rand(alphabet.length)];
+      return s;
+    };
+    let accepted = 0;
+    for (let i = 0; i < 20_000; i++) {
+      // Half free-form, half shaped like local@domain.tld so many are valid.
+      const s = i % 2 ? piece(14) : `${piece(4)}@${piece(3)}.${piece(2)}`;
+      const expected = validator.isEmail(s);
+      if (expected) accepted++;
+      expect(isValidEmail(s), JSON.stringify(s)).toBe(expected);
+    }
+    expect(accepted).toBeGreaterThan(100);
+  });
+
+  it('rejects addresses over 254 characters, as validator does', () => {
+    const fits = `${'a'.repeat(64)}@${'b'.repeat(60)}.${'c'.repeat(60)}.${'d'.repeat(60)}.com`;
+    const long = `${fits}${'x'.repeat(4)}.com`;
+    expect(long.length).toBeGreaterThan(254);
+    expect(isValidEmail(fits)).toBe(true);
+    expect(validator.isEmail(long)).toBe(false);
+    expect(isValidEmail(long)).toBe(false);
+  });
+});

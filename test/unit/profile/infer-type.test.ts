@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { TypeTally, inferType } from '../../../src/profile/infer-type.js';
+
+describe('inferType', () => {
+  const cases: Array<[string, string]> = [
+    ['', 'empty'],
+    ['bob@example.com', 'email'],
+    ['Bob.Smith+tag@mail.example.co.uk', 'email'],
+    ['bob@', 'text'],
+    ['bob@example', 'text'],
+    ['42', 'number'],
+    ['-3.5', 'number'],
+    ['1,234,567.89', 'number'],
+    ['$1,200', 'number'],
+    ['12%', 'number'],
+    ['1e6', 'number'],
+    ['02134', 'number'],
+    ['2024-01-31', 'date'],
+    ['2024-01-31T10:00:00Z', 'date'],
+    ['2024-01-31 10:00', 'date'],
+    ['1/31/2024', 'date'],
+    ['31.01.24', 'date'],
+    ['31 Jan 2024', 'date'],
+    ['January 31, 2024', 'date'],
+    ['+15551234567', 'phone'],
+    ['+44 20 7946 0958', 'phone'],
+    ['(555) 123-4567', 'phone'],
+    ['555.123.4567', 'phone'],
+    ['555-123-4567 ext 89', 'phone'],
+    ['555-1234', 'phone'],
+    ['12-34', 'text'],
+    ['+1', 'number'],
+    ['Acme Inc.', 'text'],
+    ['-', 'text'],
+    ['$', 'text'],
+    ['.', 'text'],
+    ['e5', 'text'],
+    ['May', 'text'],
+  ];
+  for (const [value, type] of cases) {
+    it(`${JSON.stringify(value)} is ${type}`, () => expect(inferType(value)).toBe(type));
+  }
+});
+
+describe('TypeTally', () => {
+  const tally = (values: string[]) => {
+    const t = new TypeTally();
+    for (const v of values) t.add(v.trim());
+    return t.result();
+  };
+
+  it('is empty with no non-blank values', () => {
+    expect(tally([])).toBe('empty');
+    expect(tally(['', '  '])).toBe('empty');
+  });
+
+  it('needs 90% of non-blank values to agree, blanks aside', () => {
+    const emails = Array.from({ length: 9 }, (_, i) => `u${i}@x.io`);
+    expect(tally([...emails, 'not an email', '', '', ''])).toBe('email');
+    expect(tally([...emails.slice(0, 8), 'nope', 'nope'])).toBe('text');
+  });
+
+  it('reads a mix of formatted phones and bare phone-length digits as phones', () => {
+    expect(tally(['(555) 123-4567', '5551234567', '5559876543', '+1 555 000 1111'])).toBe('phone');
+    expect(tally(['5551234567', '5559876543'])).toBe('number');
+    expect(tally(['12', '345', '(555) 123-4567'])).toBe('text');
+  });
+});
