@@ -90,3 +90,9 @@ export function toImportError(error: unknown, context: string): ImportError {
   const message = error instanceof Error ? error.message : String(error);
   return new ImportError('IO', `${context}: ${message}`, { cause: error });
 }
+
+export function fileTooLarge(fileName: string, maxBytes: number): ImportError {
+  return new ImportError('TOO_LARGE', `${fileName} is larger than ${maxBytes / 1024 / 1024} MB`, {
+    hint: 'raise MAX_FILE_SIZE_MB or split the file',
+  });
+}

@@ -97,7 +97,11 @@ export async function importContacts(ctx: Context, fileId: string, options: Impo
       }
       batch = [];
       batchValues = [];
-      if (options.signal?.aborted) throw new ImportError('INTERRUPTED', 'import interrupted');
+      if (options.signal?.aborted) {
+        throw new ImportError('INTERRUPTED', `import interrupted after ${counts.imported + counts.updated} contacts were committed`, {
+          hint: `run the same import again to finish: contacts already imported are found and skipped (${importId} is recorded as interrupted)`,
+        });
+      }
       options.onProgress?.({ phase: 'import', rows: counts.totalRows, bytes: source.bytesRead(), totalBytes: source.totalBytes });
     };
 

@@ -1,4 +1,4 @@
-import { ImportError } from '../errors.js';
+import { fileTooLarge, ImportError } from '../errors.js';
 import type { FileFormat, UploadRecord } from '../types.js';
 import { readRecords } from '../records/read-records.js';
 import type { RecordSource } from '../records/record-source.js';
@@ -24,9 +24,7 @@ export async function openFileRecords(
     });
   }
   if (stat.size > ctx.config.maxFileSizeBytes) {
-    throw new ImportError('TOO_LARGE', `${upload.fileName} is larger than ${ctx.config.maxFileSizeBytes / 1024 / 1024} MB`, {
-      hint: 'raise MAX_FILE_SIZE_MB or split the file',
-    });
+    throw fileTooLarge(upload.fileName, ctx.config.maxFileSizeBytes);
   }
   const input = await ctx.files.open(upload.key);
   const source = await readRecords(input, {

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { ImportError, toImportError } from '../errors.js';
+import { fileTooLarge, ImportError, toImportError } from '../errors.js';
 import { makeStorageKey } from '../files/make-storage-key.js';
+import { ByteSource } from '../records/byte-source.js';
 import { detectFileKind, MAGIC_HEAD_BYTES } from '../records/detect-file-kind.js';
 import { limitBytes } from '../streams/limit-bytes.js';
-import { peekHead } from '../streams/peek-head.js';
 import type { ProgressListener, UploadRecord, UploadResult } from '../types.js';
 import { STORAGE_KEYS } from '../types.js';
 import type { Context } from './context.js';
@@ -27,19 +27,20 @@ export interface UploadOptions {
 export async function upload(ctx: Context, source: UploadSource, options: UploadOptions = {}): Promise<UploadResult> {
   const { maxFileSizeBytes } = ctx.config;
   const { fileName, size, open } = describeSource(source);
-  const tooLarge = () =>
-    new ImportError('TOO_LARGE', `${fileName} is larger than ${maxFileSizeBytes / 1024 / 1024} MB`, {
-      hint: 'raise MAX_FILE_SIZE_MB or split the file',
-    });
+  const tooLarge = () => fileTooLarge(fileName, maxFileSizeBytes);
   // Refuse before reading when the size is known: no need to read 2 GB to learn it is too big.
   if (size !== undefined && size > maxFileSizeBytes) throw tooLarge();
 
-  const { head, stream } = await peekHead(open(), MAGIC_HEAD_BYTES).catch((error: unknown) => {
-    throw toImportError(error, `cannot read ${fileName}`);
-  });
-  const kind = detectFileKind(head, fileName);
-  const limited = limitBytes(stream, maxFileSizeBytes, tooLarge, (bytes) =>
-    options.onProgress?.({ phase: 'upload', rows: 0, bytes, totalBytes: size }),
+  const bytes = new ByteSource(open(), fileName);
+  let kind: UploadRecord['kind'];
+  try {
+    kind = detectFileKind((await bytes.head(MAGIC_HEAD_BYTES)).head, fileName);
+  } catch (error) {
+    bytes.close();
+    throw error;
+  }
+  const limited = limitBytes(bytes.stream(), maxFileSizeBytes, tooLarge, (read) =>
+    options.onProgress?.({ phase: 'upload', rows: 0, bytes: read, totalBytes: size }),
   );
   const key = makeStorageKey(fileName);
   const stored = await ctx.files.put(key, limited, { contentType: contentTypeOf(kind) });

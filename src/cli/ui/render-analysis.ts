@@ -24,7 +24,7 @@ export function renderAnalysis(output: Output, summary: AnalysisSummary): void {
       stats.filled,
       stats.empty,
       `${stats.uniqueEstimated ? '~' : ''}${stats.unique}`,
-      stats.samples.slice(0, 3).map((s) => safeText(s, 20)).join(', '),
+      stats.samples.slice(0, 3).map((s) => safeText(s, 20)).join(' | '),
     ];
   });
   output.info(renderTable(['Column', 'Suggested field', 'Type', 'Filled', 'Empty', 'Unique', 'Samples'], rows, 60));

@@ -1,12 +1,12 @@
 import { SYSTEM_FIELDS, type MapResult } from '../../types.js';
 import type { Output } from './output.js';
-import { renderTable } from './table.js';
+import { renderTable, styled } from './table.js';
 
 export function renderMapping(output: Output, result: MapResult, columns: string[]): void {
   const labels = new Map<string, string>(SYSTEM_FIELDS.map((f) => [f.key, f.label]));
   const rows = columns.map((column) => {
     const field = result.mapping[column];
-    return [column, field ? `${field} (${labels.get(field)})` : output.style.dim('not imported')];
+    return [column, field ? `${field} (${labels.get(field)})` : styled(output.style.dim('not imported'))];
   });
   output.info(renderTable(['Column', 'Field'], rows, 50));
   const sample = result.validRows + result.invalidRows;

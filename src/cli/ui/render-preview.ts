@@ -1,6 +1,6 @@
 import type { PreviewOutcome } from '../../pipeline/preview.js';
 import type { Output } from './output.js';
-import { renderTable } from './table.js';
+import { renderTable, styled } from './table.js';
 
 export function renderPreview(output: Output, result: PreviewOutcome, fields: string[]): void {
   const { style } = output;
@@ -14,10 +14,11 @@ export function renderPreview(output: Output, result: PreviewOutcome, fields: st
   }
   const rows = result.rows.map((row) => [
     row._rowIndex,
-    row._isValid ? (row._duplicateOf ? style.yellow(`dup of ${row._duplicateOf}`) : style.green('ok')) : style.red('invalid'),
+    styled(row._isValid ? (row._duplicateOf ? style.yellow(`dup of ${row._duplicateOf}`) : style.green('ok')) : style.red('invalid')),
     ...fields.map((field) => String(row[field] ?? '')),
     row._errors.join('; '),
   ]);
-  output.info(renderTable(['Row', 'Status', ...fields, 'Problems'], rows, 32));
+  // The reasons are what a reader came for: never cut them.
+  output.info(renderTable(['Row', 'Status', ...fields, 'Problems'], rows, 32, new Set([fields.length + 2])));
   output.info(`page ${result.page} of ${pages} · ${result.total} rows${result.rows.length < result.total ? ` · next: --page ${result.page + 1}` : ''}`);
 }
