@@ -194,19 +194,23 @@ export interface RowError {
   message: string;
 }
 
-export interface ImportResult {
-  success: boolean;
-  importId: string;
+/** What happened to a file's rows; `skipped = invalid + duplicates + excluded`. */
+export interface ImportCounts {
+  totalRows: number;
   imported: number;
   updated: number;
   skipped: number;
   invalid: number;
   duplicates: number;
   excluded: number;
+}
+
+export interface ImportResult extends ImportCounts {
+  success: boolean;
+  importId: string;
   errors: RowError[];
   errorReport: string | null;
   dryRun?: boolean;
-  totalRows?: number;
 }
 
 export type OnDuplicate = 'skip' | 'update';

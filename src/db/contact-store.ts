@@ -1,4 +1,6 @@
-import type { Contact, OnDuplicate } from '../types.js';
+import type { Contact, ImportCounts, OnDuplicate } from '../types.js';
+
+export type { ImportCounts };
 
 export type ImportStatus = 'running' | 'completed' | 'failed' | 'interrupted';
 
@@ -8,16 +10,6 @@ export interface ImportRunStart {
   fileName: string;
   totalRows: number;
   mapping: Record<string, string>;
-}
-
-export interface ImportCounts {
-  totalRows: number;
-  imported: number;
-  updated: number;
-  skipped: number;
-  invalid: number;
-  duplicates: number;
-  excluded: number;
 }
 
 export interface ContactToWrite {

@@ -1,5 +1,5 @@
 import { compileMapping, type MappingPlan } from '../contacts/compile-mapping.js';
-import type { ContactStore, ContactToWrite, ImportCounts, ImportStatus } from '../db/contact-store.js';
+import type { ContactToWrite, ImportCounts, ImportStatus } from '../db/contact-store.js';
 import { openContactStore } from '../db/open-contact-store.js';
 import { ImportError, toImportError } from '../errors.js';
 import { ErrorReport } from '../report/error-report.js';
@@ -135,20 +135,7 @@ export async function importContacts(ctx: Context, fileId: string, options: Impo
     report = undefined;
     await store.close();
     if (!options.dryRun) await clearSession(ctx, fileId);
-    return {
-      success: true,
-      importId,
-      imported: counts.imported,
-      updated: counts.updated,
-      skipped: counts.skipped,
-      invalid: counts.invalid,
-      duplicates: counts.duplicates,
-      excluded: counts.excluded,
-      errors,
-      errorReport,
-      totalRows: counts.totalRows,
-      ...(options.dryRun ? { dryRun: true } : {}),
-    };
+    return { success: true, importId, ...counts, errors, errorReport, ...(options.dryRun ? { dryRun: true } : {}) };
   } catch (error) {
     const failure = toImportError(error, `import of ${upload.fileName} failed`);
     counts.skipped = counts.invalid + counts.duplicates + counts.excluded;

@@ -25,12 +25,14 @@ export async function requireUpload(ctx: Context, fileId: string): Promise<Uploa
 export async function requireAnalysis(ctx: Context, fileId: string): Promise<StoredAnalysis> {
   await requireUpload(ctx, fileId);
   const analysis = await ctx.state.get<StoredAnalysis>(STORAGE_KEYS.analysis(fileId));
-  if (!analysis) {
-    throw new ImportError('NOT_FOUND', `file ${fileId} has not been analyzed yet`, {
-      hint: `run contact-import analyze --file-id ${fileId}`,
-    });
-  }
+  if (!analysis) throw notAnalyzed(fileId);
   return analysis;
+}
+
+export function notAnalyzed(fileId: string): ImportError {
+  return new ImportError('NOT_FOUND', `file ${fileId} has not been analyzed yet`, {
+    hint: `run contact-import analyze --file-id ${fileId}`,
+  });
 }
 
 export async function findMapping(ctx: Context, fileId: string): Promise<ColumnMapping | null> {

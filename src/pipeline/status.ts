@@ -1,18 +1,13 @@
-import { ImportError } from '../errors.js';
 import type { AnalysisProgress, AnalysisSummary, StatusResult, StoredAnalysis } from '../types.js';
 import { STORAGE_KEYS } from '../types.js';
 import type { Context } from './context.js';
-import { requireUpload } from './session.js';
+import { notAnalyzed, requireUpload } from './session.js';
 
 /** Progress of a running analysis, or its result: readable from any process sharing the state. */
 export async function status(ctx: Context, fileId: string): Promise<StatusResult> {
   await requireUpload(ctx, fileId);
   const progress = await ctx.state.get<AnalysisProgress>(STORAGE_KEYS.progress(fileId));
-  if (!progress) {
-    throw new ImportError('NOT_FOUND', `file ${fileId} has not been analyzed yet`, {
-      hint: `run contact-import analyze --file-id ${fileId}`,
-    });
-  }
+  if (!progress) throw notAnalyzed(fileId);
   const percent =
     progress.status === 'complete'
       ? 100
