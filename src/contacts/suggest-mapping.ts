@@ -1,6 +1,6 @@
 import { distance } from 'fastest-levenshtein';
 import { SYSTEM_FIELDS, type FieldKey, type Mapping } from '../types.js';
-import { EXACT_ONLY_HEADERS, FULL_NAME_HEADERS, HEADER_SYNONYMS } from './header-synonyms.js';
+import { AMBIGUOUS_HEADERS, EXACT_ONLY_HEADERS, FULL_NAME_HEADERS, HEADER_QUALIFIERS, HEADER_SYNONYMS } from './header-synonyms.js';
 import { normalizeHeader } from './normalize-header.js';
 
 /** Normalized header → field, from each field's key, label, table column and synonyms. */
@@ -10,43 +10,61 @@ for (const f of SYSTEM_FIELDS) {
     EXACT.set(normalizeHeader(name), f.key);
   }
 }
+const AMBIGUOUS = new Set(AMBIGUOUS_HEADERS.map(normalizeHeader));
+const QUALIFIERS = HEADER_QUALIFIERS.map(normalizeHeader);
 const EXACT_ONLY = new Set(EXACT_ONLY_HEADERS.map(normalizeHeader));
 const FUZZY_TARGETS = [...EXACT].filter(([name]) => name.length >= 5 && !EXACT_ONLY.has(name));
 const FULL_NAME = new Set(FULL_NAME_HEADERS.map(normalizeHeader));
 
+/** How sure a match is: a field goes to its surest column (then the leftmost). */
+const enum Tier {
+  Exact = 0,
+  Ambiguous = 1,
+  Qualified = 2,
+  Typo = 3,
+}
+
 /**
- * Guesses a column → field mapping from header names: exact matches (after folding case,
- * spaces, punctuation and diacritics) against field names and synonyms first, then a fuzzy
- * pass for typos ("Emial", "Adress") on headers of 5+ characters. A field gets at most one
- * column: exact beats fuzzy, then the leftmost column wins. A lone "Name"/"Full Name" column
- * becomes firstName only when no first-name column exists. Unknown columns stay unmapped.
+ * Guesses a column → field mapping from header names, compared after folding case, spaces,
+ * punctuation and diacritics: exact names and synonyms first, then ambiguous single words
+ * ("Title"), then qualified names ("Mailing City", "Address 1 - Street"), then one-letter
+ * typos on headers of 5+ characters ("Emial"). A field gets one column — the surest, then the
+ * leftmost. A lone "Name"/"Full Name" column becomes firstName only when no first-name column
+ * exists. Unknown columns stay unmapped.
  */
 export function suggestMapping(columns: readonly string[]): Mapping {
   const mapping: Mapping = Object.create(null);
   const taken = new Set<FieldKey>();
-  const unmatched: Array<{ column: string; name: string }> = [];
-  const assign = (column: string, field: FieldKey): void => {
+  const candidates: Array<{ column: string; field: FieldKey; tier: Tier; index: number }> = [];
+  columns.forEach((column, index) => {
+    const match = matchHeader(normalizeHeader(column));
+    if (match) candidates.push({ column, index, ...match });
+  });
+  candidates.sort((a, b) => a.tier - b.tier || a.index - b.index);
+  for (const { column, field } of candidates) {
     // A repeated header name is one key: its first occurrence keeps the field.
-    if (taken.has(field) || column in mapping) return;
+    if (taken.has(field) || column in mapping) continue;
     mapping[column] = field;
     taken.add(field);
-  };
-
-  for (const column of columns) {
-    const name = normalizeHeader(column);
-    const field = EXACT.get(name);
-    if (field !== undefined) assign(column, field);
-    else if (name !== '') unmatched.push({ column, name });
-  }
-  for (const { column, name } of unmatched) {
-    const field = fuzzyField(name);
-    if (field !== undefined) assign(column, field);
   }
   if (!taken.has('firstName')) {
-    const fullName = unmatched.find(({ column, name }) => FULL_NAME.has(name) && !(column in mapping));
-    if (fullName) assign(fullName.column, 'firstName');
+    const fullName = columns.find((column) => FULL_NAME.has(normalizeHeader(column)) && !(column in mapping));
+    if (fullName !== undefined) mapping[fullName] = 'firstName';
   }
   return mapping;
+}
+
+function matchHeader(name: string): { field: FieldKey; tier: Tier } | undefined {
+  if (name === '') return undefined;
+  const exact = EXACT.get(name);
+  if (exact !== undefined) return { field: exact, tier: AMBIGUOUS.has(name) ? Tier.Ambiguous : Tier.Exact };
+  for (const qualifier of QUALIFIERS) {
+    if (name.length <= qualifier.length || !name.startsWith(qualifier)) continue;
+    const field = EXACT.get(name.slice(qualifier.length));
+    if (field !== undefined) return { field, tier: Tier.Qualified };
+  }
+  const typo = fuzzyField(name);
+  return typo === undefined ? undefined : { field: typo, tier: Tier.Typo };
 }
 
 /** The one field whose names are a single typo away, or undefined when none or ambiguous. */

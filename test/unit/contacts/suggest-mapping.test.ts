@@ -56,8 +56,40 @@ describe('suggestMapping', () => {
     });
   });
 
-  it('never maps two columns to one field: the leftmost wins', () => {
-    expect({ ...suggestMapping(['Work Email', 'Email', 'Phone', 'Mobile']) }).toEqual({ 'Work Email': 'email', Phone: 'phone' });
+  it('never maps two columns to one field: the surest wins, then the leftmost', () => {
+    expect({ ...suggestMapping(['Work Email', 'Email', 'Phone', 'Mobile']) }).toEqual({ Email: 'email', Phone: 'phone' });
+    expect({ ...suggestMapping(['Home Phone', 'Work Phone']) }).toEqual({ 'Home Phone': 'phone' });
+  });
+
+  it('an ambiguous single word yields to a clearer column (Outlook\'s "Title" is Mr./Ms.)', () => {
+    expect({ ...suggestMapping(['Title', 'First Name', 'Job Title']) }).toEqual({ 'First Name': 'firstName', 'Job Title': 'title' });
+    expect({ ...suggestMapping(['Title', 'Email']) }).toEqual({ Title: 'title', Email: 'email' });
+  });
+
+  // Header rows of real exports; each must map every contact field it has.
+  it.each([
+    [
+      'Google Contacts',
+      ['Name', 'Given Name', 'Family Name', 'E-mail 1 - Type', 'E-mail 1 - Value', 'Phone 1 - Value', 'Address 1 - Formatted', 'Address 1 - Street', 'Address 1 - City', 'Address 1 - Region', 'Address 1 - Postal Code', 'Address 1 - Country', 'Organization 1 - Name', 'Organization 1 - Title', 'Notes'],
+      { 'Given Name': 'firstName', 'Family Name': 'lastName', 'E-mail 1 - Value': 'email', 'Phone 1 - Value': 'phone', 'Address 1 - Street': 'address', 'Address 1 - City': 'city', 'Address 1 - Region': 'state', 'Address 1 - Postal Code': 'zipCode', 'Address 1 - Country': 'country', 'Organization 1 - Name': 'company', 'Organization 1 - Title': 'title', Notes: 'notes' },
+    ],
+    [
+      'Outlook',
+      ['First Name', 'Last Name', 'Title', 'Company', 'Job Title', 'Business Street', 'Business City', 'Business State', 'Business Postal Code', 'Business Country/Region', 'Business Phone', 'Mobile Phone', 'E-mail Address', 'Notes'],
+      { 'First Name': 'firstName', 'Last Name': 'lastName', Company: 'company', 'Job Title': 'title', 'Business Street': 'address', 'Business City': 'city', 'Business State': 'state', 'Business Postal Code': 'zipCode', 'Business Country/Region': 'country', 'Mobile Phone': 'phone', 'E-mail Address': 'email', Notes: 'notes' },
+    ],
+    [
+      'Salesforce',
+      ['First Name', 'Last Name', 'Title', 'Account Name', 'Email', 'Phone', 'Mailing Street', 'Mailing City', 'Mailing State/Province', 'Mailing Zip/Postal Code', 'Mailing Country', 'Description'],
+      { 'First Name': 'firstName', 'Last Name': 'lastName', Title: 'title', 'Account Name': 'company', Email: 'email', Phone: 'phone', 'Mailing Street': 'address', 'Mailing City': 'city', 'Mailing State/Province': 'state', 'Mailing Zip/Postal Code': 'zipCode', 'Mailing Country': 'country', Description: 'notes' },
+    ],
+    [
+      'HubSpot',
+      ['Record ID', 'First Name', 'Last Name', 'Email', 'Phone Number', 'Company Name', 'Job Title', 'Street Address', 'City', 'State/Region', 'Postal Code', 'Country/Region'],
+      { 'First Name': 'firstName', 'Last Name': 'lastName', Email: 'email', 'Phone Number': 'phone', 'Company Name': 'company', 'Job Title': 'title', 'Street Address': 'address', City: 'city', 'State/Region': 'state', 'Postal Code': 'zipCode', 'Country/Region': 'country' },
+    ],
+  ])('maps a %s export', (_name, columns, expected) => {
+    expect({ ...suggestMapping(columns) }).toEqual(expected);
   });
 
   it('prefers an exact match over an earlier fuzzy one', () => {
