@@ -70,7 +70,8 @@ export class ImportError extends Error {
   /** One line: what is wrong, where, and what to do. */
   describe(): string {
     const where: string[] = [];
-    if (this.place.file) where.push(this.place.file);
+    // Messages usually name the file already; say it once.
+    if (this.place.file && !this.message.includes(this.place.file)) where.push(this.place.file);
     if (this.place.row !== undefined) where.push(`row ${this.place.row}`);
     if (this.place.line !== undefined) where.push(`line ${this.place.line}`);
     if (this.place.column !== undefined) where.push(`column "${this.place.column}"`);

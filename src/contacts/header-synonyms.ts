@@ -6,24 +6,52 @@ import type { FieldKey } from '../types.js';
  * spaces and punctuation do not matter ("E-mail" = "email", "first_name" = "First Name").
  */
 export const HEADER_SYNONYMS: Readonly<Record<FieldKey, readonly string[]>> = {
-  email: ['Email Address', 'E-mail', 'E-mail Address', 'Email 1', 'E-mail 1 - Value', 'Mail', 'Email ID'],
-  firstName: ['First Name', 'Given Name', 'First', 'Forename', 'FName', 'Given'],
-  lastName: ['Last Name', 'Surname', 'Family Name', 'Last', 'LName'],
+  email: [
+    'Email Address', 'E-mail', 'E-mail Address', 'Email 1', 'E-mail 1 - Value', 'Mail', 'Email ID',
+    // de fr es pt it nl
+    'E-Mail-Adresse', 'Courriel', 'Adresse e-mail', 'Adresse électronique', 'Correo', 'Correo electrónico',
+    'Endereço de e-mail', 'Indirizzo email', 'E-mailadres',
+  ],
+  firstName: [
+    'First Name', 'Given Name', 'First', 'Forename', 'FName', 'Given',
+    'Vorname', 'Prénom', 'Nombre', 'Primeiro nome', 'Nome', 'Voornaam',
+  ],
+  lastName: [
+    'Last Name', 'Surname', 'Family Name', 'Last', 'LName',
+    'Nachname', 'Familienname', 'Nom', 'Nom de famille', 'Apellido', 'Apellidos', 'Sobrenome', 'Apelido',
+    'Cognome', 'Achternaam',
+  ],
   phone: [
     'Phone', 'Phone Number', 'Mobile', 'Mobile Phone', 'Mobile Number', 'Cell', 'Cell Phone',
     'Telephone', 'Tel', 'Phone 1', 'Phone 1 - Value', 'Phone No', 'Contact Number',
+    'Telefon', 'Telefonnummer', 'Handy', 'Mobil', 'Mobiltelefon', 'Téléphone', 'Portable', 'Teléfono',
+    'Móvil', 'Celular', 'Telefone', 'Telefono', 'Cellulare', 'Telefoon', 'Telefoonnummer', 'Mobiel',
   ],
   company: [
     'Company', 'Company Name', 'Organization', 'Organisation', 'Organization Name',
     'Organisation Name', 'Organization 1 - Name', 'Employer', 'Account Name',
+    'Firma', 'Unternehmen', 'Société', 'Entreprise', 'Empresa', 'Azienda', 'Bedrijf',
   ],
-  title: ['Title', 'Job Title', 'Position', 'Role', 'Organization Title', 'Organization 1 - Title', 'Designation'],
-  address: ['Address', 'Street', 'Street Address', 'Address Line 1', 'Address 1'],
-  city: ['City', 'Town', 'Locality'],
-  state: ['State', 'Province', 'Region', 'State/Province', 'State/Region', 'County'],
-  country: ['Country', 'Country/Region', 'Nation'],
-  zipCode: ['Zip', 'Zip Code', 'Postal Code', 'Postcode', 'ZIP/Postal Code', 'Postal'],
-  notes: ['Notes', 'Note', 'Comments', 'Comment', 'Description', 'Remarks'],
+  title: [
+    'Title', 'Job Title', 'Position', 'Role', 'Organization Title', 'Organization 1 - Title', 'Designation',
+    'Berufsbezeichnung', 'Funktion', 'Fonction', 'Poste', 'Cargo', 'Puesto', 'Ruolo', 'Functie',
+  ],
+  address: [
+    'Address', 'Street', 'Street Address', 'Address Line 1', 'Address 1',
+    'Straße', 'Strasse', 'Anschrift', 'Adresse', 'Rue', 'Dirección', 'Calle', 'Endereço', 'Rua', 'Indirizzo',
+    'Adres', 'Straat',
+  ],
+  city: ['City', 'Town', 'Locality', 'Stadt', 'Ort', 'Wohnort', 'Ville', 'Ciudad', 'Localidad', 'Cidade', 'Città', 'Plaats', 'Woonplaats'],
+  state: ['State', 'Province', 'Region', 'State/Province', 'State/Region', 'County', 'Bundesland', 'Provincia', 'Estado', 'Provincie'],
+  country: ['Country', 'Country/Region', 'Nation', 'Land', 'Pays', 'País', 'Paese', 'Nazione'],
+  zipCode: [
+    'Zip', 'Zip Code', 'Postal Code', 'Postcode', 'ZIP/Postal Code', 'Postal',
+    'PLZ', 'Postleitzahl', 'Code postal', 'CP', 'Código postal', 'CEP', 'CAP',
+  ],
+  notes: [
+    'Notes', 'Note', 'Comments', 'Comment', 'Description', 'Remarks',
+    'Notizen', 'Bemerkungen', 'Kommentar', 'Remarques', 'Commentaires', 'Notas', 'Observaciones', 'Opmerkingen',
+  ],
 };
 
 /**
@@ -32,6 +60,7 @@ export const HEADER_SYNONYMS: Readonly<Record<FieldKey, readonly string[]>> = {
  */
 export const AMBIGUOUS_HEADERS: readonly string[] = [
   'Title', 'Role', 'Position', 'Region', 'County', 'Mail', 'First', 'Last', 'Given', 'Postal', 'Description', 'Comment',
+  'Ort', 'CP', 'CAP', 'Land', 'Estado', 'Nom', 'Nome', 'Cargo', 'Poste',
 ];
 
 /**

@@ -88,6 +88,21 @@ describe('suggestMapping', () => {
       ['Record ID', 'First Name', 'Last Name', 'Email', 'Phone Number', 'Company Name', 'Job Title', 'Street Address', 'City', 'State/Region', 'Postal Code', 'Country/Region'],
       { 'First Name': 'firstName', 'Last Name': 'lastName', Email: 'email', 'Phone Number': 'phone', 'Company Name': 'company', 'Job Title': 'title', 'Street Address': 'address', City: 'city', 'State/Region': 'state', 'Postal Code': 'zipCode', 'Country/Region': 'country' },
     ],
+    [
+      'German Excel',
+      ['E-Mail', 'Vorname', 'Nachname', 'Telefon', 'Firma', 'Straße', 'PLZ', 'Ort', 'Land', 'Bemerkungen'],
+      { 'E-Mail': 'email', Vorname: 'firstName', Nachname: 'lastName', Telefon: 'phone', Firma: 'company', Straße: 'address', PLZ: 'zipCode', Ort: 'city', Land: 'country', Bemerkungen: 'notes' },
+    ],
+    [
+      'French',
+      ['Courriel', 'Prénom', 'Nom', 'Téléphone', 'Société', 'Adresse', 'Code postal', 'Ville', 'Pays'],
+      { Courriel: 'email', Prénom: 'firstName', Nom: 'lastName', Téléphone: 'phone', Société: 'company', Adresse: 'address', 'Code postal': 'zipCode', Ville: 'city', Pays: 'country' },
+    ],
+    [
+      'Spanish',
+      ['Correo electrónico', 'Nombre', 'Apellidos', 'Teléfono', 'Empresa', 'Cargo', 'Ciudad', 'Código postal', 'País'],
+      { 'Correo electrónico': 'email', Nombre: 'firstName', Apellidos: 'lastName', Teléfono: 'phone', Empresa: 'company', Cargo: 'title', Ciudad: 'city', 'Código postal': 'zipCode', País: 'country' },
+    ],
   ])('maps a %s export', (_name, columns, expected) => {
     expect({ ...suggestMapping(columns) }).toEqual(expected);
   });
