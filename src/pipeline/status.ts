@@ -3,6 +3,9 @@ import { STORAGE_KEYS } from '../types.js';
 import type { Context } from './context.js';
 import { notAnalyzed, requireUpload } from './session.js';
 
+/** A running analysis writes progress twice a second; this much silence means it died. */
+const STALE_AFTER_MS = 60_000;
+
 /** Progress of a running analysis, or its result: readable from any process sharing the state. */
 export async function status(ctx: Context, fileId: string): Promise<StatusResult> {
   await requireUpload(ctx, fileId);
@@ -20,6 +23,10 @@ export async function status(ctx: Context, fileId: string): Promise<StatusResult
     if (analysis) result.summary = summaryOf(analysis);
   }
   if (progress.message) result.message = progress.message;
+  const silentFor = Date.now() - Date.parse(progress.updatedAt);
+  if (progress.status === 'analyzing' && silentFor > STALE_AFTER_MS) {
+    result.message = `no progress for ${Math.round(silentFor / 1000)} s: the analysis may have been stopped; run contact-import analyze --file-id ${fileId} again`;
+  }
   return result;
 }
 

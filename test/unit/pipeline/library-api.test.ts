@@ -88,3 +88,16 @@ describe('importing the library', () => {
     expect(fs.readdirSync(process.cwd())).toEqual(cwdBefore);
   });
 });
+
+describe('status', () => {
+  it('says when an analysis has gone silent (its process was killed)', async () => {
+    const { fileId } = await upload(ctx, { path: FIXTURE });
+    const { STORAGE_KEYS } = await import('../../../src/types.js');
+    const updatedAt = new Date(Date.now() - 5 * 60_000).toISOString();
+    await ctx.state.set(STORAGE_KEYS.progress(fileId), { status: 'analyzing', processed: 10, updatedAt }, 60);
+    expect(await status(ctx, fileId)).toMatchObject({
+      status: 'analyzing',
+      message: expect.stringMatching(/no progress for 300 s.*analyze --file-id/),
+    });
+  });
+});
