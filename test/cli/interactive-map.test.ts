@@ -65,4 +65,26 @@ describe('map on a terminal', () => {
     expect(row).toMatchObject({ email: 'ana.garcia@example.com', firstName: 'Ana', zipCode: '28001' });
     expect(row).not.toHaveProperty('notes');
   });
+
+  it('Ctrl-C at a prompt cancels cleanly: exit 130, nothing saved', async () => {
+    const analyzed = await runCli(['analyze', path.join(FIXTURES, 'contacts.csv'), '--json', ...home], { cwd });
+    const fileId = analyzed.json().fileId;
+    const env = { ...process.env, NO_COLOR: '1' } as Record<string, string>;
+    delete env.CI;
+    const term = pty.spawn(process.execPath, [BIN, 'map', '--file-id', fileId, ...home], { cols: 140, rows: 50, cwd, env });
+    let screen = '';
+    term.onData((data) => (screen += data));
+    const exited = new Promise<number>((resolve) => term.onExit(({ exitCode }) => resolve(exitCode)));
+    const deadline = Date.now() + 10_000;
+    while (!stripAnsi(screen).includes('Email Address')) {
+      if (Date.now() > deadline) throw new Error(`no prompt; screen:\n${stripAnsi(screen)}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    term.write('\x03');
+    expect(await exited).toBe(130);
+    expect(stripAnsi(screen)).toMatch(/mapping cancelled; nothing was saved/);
+    expect(stripAnsi(screen)).not.toMatch(/unexpected error/);
+    const importRun = await runCli(['import', '--file-id', fileId, ...home], { cwd });
+    expect(importRun.stderr).toMatch(/no column mapping/);
+  });
 });

@@ -1,4 +1,5 @@
 import inquirer from 'inquirer';
+import { ImportError } from '../../errors.js';
 import { SYSTEM_FIELDS, type StoredAnalysis } from '../../types.js';
 import type { Output } from './output.js';
 import { safeText } from './safe-text.js';
@@ -36,7 +37,13 @@ export async function promptMapping(output: Output, analysis: StoredAnalysis): P
         pageSize: choices.length,
         loop: false,
       },
-    ]);
+    ]).catch((error: unknown) => {
+      // Ctrl-C or a closed terminal at a prompt: a cancel, not a crash.
+      if (error instanceof Error && error.name === 'ExitPromptError') {
+        throw new ImportError('INTERRUPTED', 'mapping cancelled; nothing was saved');
+      }
+      throw error;
+    });
     if (answer.field !== SKIP) {
       mapping[column] = answer.field;
       taken.set(answer.field, column);
