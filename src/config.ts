@@ -22,7 +22,17 @@ export interface Config {
   storage: 'local' | 's3';
   state: 'file' | 'redis';
   s3Bucket?: string;
+  /** AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1. */
+  s3Region: string;
+  /** AWS_ENDPOINT_URL_S3, else AWS_ENDPOINT_URL: an S3-compatible server (MinIO and the like). */
+  s3Endpoint?: string;
+  /** S3_FORCE_PATH_STYLE; default true when an endpoint is set, as most S3-compatible servers need it. */
+  s3ForcePathStyle: boolean;
+  /** Keys from the environment read (so `env` is honoured); absent: the SDK's default credential chain. */
+  s3Credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   redisUrl?: string;
+  /** Put before every Redis key (REDIS_PREFIX), so several tools can share one Redis. */
+  redisPrefix: string;
   databaseUrl: string;
   table: string;
   defaultCountry: CountryCode;
@@ -49,7 +59,9 @@ export function resolveConfig(options: ConfigOptions = {}): Config {
     storage: options.storage ?? (s3Bucket ? 's3' : 'local'),
     state: options.state ?? (redisUrl ? 'redis' : 'file'),
     s3Bucket,
+    ...s3Settings(env),
     redisUrl,
+    redisPrefix: nonEmpty(env.REDIS_PREFIX) ?? 'contact-import:',
     databaseUrl: options.database ?? nonEmpty(env.DATABASE_URL) ?? DEFAULT_DATABASE_URL,
     table: options.table ?? 'contacts',
     defaultCountry,
@@ -73,4 +85,23 @@ function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number):
     });
   }
   return value;
+}
+
+/** Where and how to reach S3; credentials stay with the SDK's chain unless keys are in `env`. */
+function s3Settings(env: NodeJS.ProcessEnv): Pick<Config, 's3Region' | 's3Endpoint' | 's3ForcePathStyle' | 's3Credentials'> {
+  const s3Endpoint = nonEmpty(env.AWS_ENDPOINT_URL_S3) ?? nonEmpty(env.AWS_ENDPOINT_URL);
+  const pathStyle = nonEmpty(env.S3_FORCE_PATH_STYLE)?.trim().toLowerCase();
+  if (pathStyle !== undefined && !['true', 'false', '1', '0'].includes(pathStyle)) {
+    throw new ImportError('USAGE', `S3_FORCE_PATH_STYLE must be true or false, got "${pathStyle}"`);
+  }
+  const accessKeyId = nonEmpty(env.AWS_ACCESS_KEY_ID);
+  const secretAccessKey = nonEmpty(env.AWS_SECRET_ACCESS_KEY);
+  const sessionToken = nonEmpty(env.AWS_SESSION_TOKEN);
+  return {
+    s3Region: nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION) ?? 'us-east-1',
+    s3Endpoint,
+    s3ForcePathStyle: pathStyle === undefined ? s3Endpoint !== undefined : pathStyle === 'true' || pathStyle === '1',
+    s3Credentials:
+      accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) } : undefined,
+  };
 }

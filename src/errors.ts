@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'PROMPT_NEEDED' // interactive input needed but --no-input or no TTY
   | 'NOT_CONFIGURED' // an adapter that is selected but not available
   | 'MAX_INVALID' // --max-invalid exceeded, nothing written
+  | 'LOCKED' // another process is importing the same fileId
   | 'INTERRUPTED' // SIGINT / SIGTERM
   | 'IO' // disk, database or service failure
   | 'INTERNAL'; // a bug
@@ -29,6 +30,7 @@ const EXIT_CODES: Record<ErrorCode, number> = {
   PROMPT_NEEDED: 2,
   NOT_CONFIGURED: 2,
   MAX_INVALID: 3,
+  LOCKED: 1,
   INTERRUPTED: 130,
   IO: 1,
   INTERNAL: 1,

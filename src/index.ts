@@ -18,11 +18,14 @@ export { loadTemplate, saveTemplate, listTemplates, type MappingTemplate } from 
 export { preview, type PreviewOptions, type PreviewOutcome } from './pipeline/preview.js';
 export { importContacts, type ImportOptions, type MaxInvalid } from './pipeline/import.js';
 export { run, type RunOptions, type RunResult } from './pipeline/run.js';
+export { presign, type PresignRequest } from './pipeline/presign.js';
+export { cleanupUpload, cleanupOlderThan, type CleanupOptions, type CleanupResult } from './pipeline/cleanup.js';
 export { requireAnalysis, requireUpload } from './pipeline/session.js';
 export { suggestMapping } from './contacts/suggest-mapping.js';
 export { validateContact } from './contacts/validate-contact.js';
 export { readRecords } from './records/read-records.js';
-export type { FileStore } from './files/file-store.js';
+export type { FileStore, StoredFile } from './files/file-store.js';
+export { S3FileStore } from './files/s3-file-store.js';
 export type { StateStore } from './state/state-store.js';
 export type { ContactStore } from './db/contact-store.js';
 export * from './types.js';

@@ -62,6 +62,8 @@ export interface FileFormat {
   encoding: string;
   delimiter?: string;
   sheet?: string;
+  /** 1-based line (CSV) or sheet row of the header; set when rows above it were skipped or it was chosen. */
+  headerRow?: number;
 }
 
 /** What `upload` stored, kept in state under STORAGE_KEYS.upload(fileId). */
@@ -70,11 +72,37 @@ export interface UploadRecord {
   key: string;
   storage: 'local' | 's3';
   bucket?: string;
+  /** Bytes stored; for a presigned upload not yet read, the size the client declared. */
   size: number;
   fileName: string;
-  kind: FileKind;
+  /** 'pending': a presigned upload whose bytes have not been read yet; the first read sniffs them. */
+  kind: FileKind | 'pending';
   uploadedAt: string;
+  /** Presigned uploads: the Content-Type the PUT must send, and when the URL expires. */
+  contentType?: string;
+  expiresAt?: string;
 }
+
+/** What `upload --presign` prints (seed Task 7, plus how long the URL is valid). */
+export interface PresignResult {
+  uploadUrl: string;
+  fileId: string;
+  s3Key: string;
+  expiresIn: number;
+}
+
+/**
+ * Content types a presigned upload may declare: the seed's three, plus TSV and plain text
+ * (Excel's "Text (Tab delimited)" / "Unicode Text" exports, which the readers handle). The
+ * kind is still sniffed from the bytes; this only keeps obvious non-spreadsheets out early.
+ */
+export const ALLOWED_MIME_TYPES: readonly string[] = [
+  'text/csv',
+  'application/vnd.ms-excel',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'text/tab-separated-values',
+  'text/plain',
+];
 
 export interface UploadResult {
   fileId: string;
@@ -131,7 +159,10 @@ export interface AnalysisSummary {
   columnSummary: Record<string, ColumnStats>;
   suggestedMapping: Mapping;
   format: FileFormat;
-  /** Set when the file has no data rows at all. */
+  /**
+   * How the file was read, when a user should know: no data rows, rows skipped above the
+   * header, control characters removed, rows with undecodable bytes.
+   */
   warnings?: string[];
 }
 

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { registerAnalyze } from './commands/analyze.js';
+import { registerCleanup } from './commands/cleanup.js';
 import { registerImport } from './commands/import.js';
 import { registerMap } from './commands/map.js';
 import { registerPreview } from './commands/preview.js';
@@ -40,5 +41,6 @@ Example — from a file to contacts in SQLite:
   registerPreview(program);
   registerImport(program);
   registerRun(program);
+  registerCleanup(program);
   return program;
 }

@@ -4,9 +4,21 @@ import validator from 'validator';
 // TLD of at least two characters after it (require_tld).
 const MAX_EMAIL_LENGTH = 254;
 
-/** SPEC §5: trimmed and lower-cased; validity is checked separately by isValidEmail. */
+// Invisible characters that copy-paste from web pages and chat apps leaves in addresses:
+// zero-width space/non-joiner/joiner, word joiner, and a stray byte order mark. isEmail
+// accepts them, so without this `ann@example.com` and `ann@example.com\u200b` would be two
+// different contacts that look identical.
+const INVISIBLE = /[\u200b-\u200d\u2060\ufeff]/g;
+
+/**
+ * SPEC §5: trimmed (JavaScript's trim also takes no-break spaces U+00A0 and U+202F) and
+ * lower-cased; also without invisible characters, and in Unicode NFC so that an `é` typed as
+ * one character or as `e` + combining accent is one address. Internationalized domains are
+ * kept as given (`bücher.de` is not turned into `xn--bcher-kva.de`, nor the reverse), only
+ * lower-cased. Validity is checked separately by isValidEmail.
+ */
 export function normalizeEmail(raw: string): string {
-  return raw.trim().toLowerCase();
+  return raw.replace(INVISIBLE, '').trim().toLowerCase().normalize('NFC');
 }
 
 /** validator.isEmail with default options, behind a cheap pre-check that only rejects. */

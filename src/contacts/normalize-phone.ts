@@ -31,7 +31,15 @@ export function isCountryCode(s: string): s is CountryCode {
  * must still import.
  */
 export function normalizePhone(raw: string, defaultCountry: CountryCode): PhoneResult {
-  const text = raw.trim();
+  const text = fromTelUri(raw.trim());
+  // Excel shows a long number in a General-format column as 5.55123E+09 and saves it that way
+  // in CSV: the digits past the sixth are gone, so no parse of it can be right.
+  if (SCIENTIFIC.test(text)) {
+    return {
+      ok: false,
+      reason: 'a number Excel turned into scientific notation, which lost digits; format the column as text and export again',
+    };
+  }
   if (isNanp(defaultCountry)) {
     const m = NANP_PLAIN.exec(text);
     if (m) return { ok: true, value: `+1${m[1] ?? m[2]}${m[3]}${m[4]}` };
@@ -49,6 +57,18 @@ export function normalizePhone(raw: string, defaultCountry: CountryCode): PhoneR
     return { ok: false, reason: `not a possible phone number (default country ${defaultCountry})` };
   }
   return { ok: true, value: phone.ext ? `${phone.number};ext=${phone.ext}` : phone.number };
+}
+
+/** `5.55123E+09`, `5,55123E+09` (a European Excel), `1E+10`. */
+const SCIENTIFIC = /^[+-]?\d+(?:[.,]\d+)?e\+?\d+$/i;
+
+/**
+ * RFC 3966 `tel:` URIs, as CRMs and vCard converters export them: `tel:+1-555-123-4567;ext=89`.
+ * libphonenumber reads them only when extracting from text, which this parser does not do.
+ */
+function fromTelUri(text: string): string {
+  if (!/^tel:/i.test(text)) return text;
+  return text.slice(4).replace(/;ext=/i, ' ext ');
 }
 
 function isNanp(country: CountryCode): boolean {

@@ -2,6 +2,7 @@ import { SYSTEM_FIELDS, type Contact, type FieldKey } from '../types.js';
 import { isValidEmail, normalizeEmail } from './normalize-email.js';
 import { normalizePhone, type CountryCode } from './normalize-phone.js';
 import { quoteValue } from './quote-value.js';
+import { textProblem } from './text-problem.js';
 
 export interface FieldError {
   field: FieldKey;
@@ -23,6 +24,7 @@ export interface ValidationResult {
  * Applies SPEC §5 to one row's mapped values: email trimmed, lower-cased and checked; required
  * fields non-blank; phone possible and stored in E.164; other text trimmed and otherwise kept
  * as given. Blank optional fields are left out of the contact. Every failing field is reported.
+ * Text no database can store as given (NUL characters, lone surrogates) fails in any field.
  */
 export function validateContact(
   fields: Partial<Record<FieldKey, string>>,
@@ -39,6 +41,11 @@ export function validateContact(
     const value = raw === undefined ? '' : raw.trim();
     if (value === '') {
       if (required) fail(key, `${label} is required`);
+      continue;
+    }
+    const problem = textProblem(value);
+    if (problem) {
+      fail(key, `${label} ${problem}`);
       continue;
     }
     if (type === 'email') {

@@ -42,6 +42,11 @@ export interface ContactStoreOptions {
   /** Contacts table name; validated as a plain SQL identifier. Default 'contacts'. */
   table?: string;
   /**
+   * PostgreSQL schema holding the tables, created if missing; default the URL's ?schema=,
+   * else the first existing schema on the search_path. SQLite has no schemas.
+   */
+  schema?: string;
+  /**
    * Everything happens inside one transaction that close() rolls back: counts are real,
    * nothing is committed.
    */

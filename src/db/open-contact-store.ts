@@ -1,10 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { ImportError } from '../errors.js';
 import type { ContactStore, ContactStoreOptions } from './contact-store.js';
+import { redactDatabaseUrl } from './redact-database-url.js';
 import { SqliteContactStore } from './sqlite-contact-store.js';
 
+export { redactDatabaseUrl };
+
 /** Where a database URL points. */
-export type DatabaseTarget = { engine: 'sqlite'; path: string } | { engine: 'postgres' };
+export type DatabaseTarget = { engine: 'sqlite'; path: string } | { engine: 'postgres'; url: string };
 
 const SQLITE_EXTENSION = /\.(db|sqlite3?)$/i;
 
@@ -17,8 +20,9 @@ const SQLITE_EXTENSION = /\.(db|sqlite3?)$/i;
  * - `sqlite::memory:` — a private in-memory database (tests, experiments).
  * - `file:c.db` (relative, literal) and `file:///abs/c.db` (a standard file URL, %-decoded).
  * - a bare path ending in `.db`, `.sqlite` or `.sqlite3`, relative to the current folder.
- * - `postgres://…` / `postgresql://…` — recognized, not available in this version.
- * Query strings are not interpreted: a `?` is part of the path.
+ * - `postgres://…` / `postgresql://…` — PostgreSQL, handed to node-postgres (see
+ *   PostgresContactStore.open for the parts it fills from PG* variables, and ?schema=).
+ * SQLite query strings are not interpreted: a `?` is part of the path.
  */
 export function parseDatabaseUrl(url: string): DatabaseTarget {
   const trimmed = typeof url === 'string' ? url.trim() : '';
@@ -26,7 +30,7 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
   // One letter before the colon is a Windows drive (C:\x.db), not a scheme.
   if (scheme !== undefined && scheme.length > 1) {
     const rest = trimmed.slice(scheme.length + 1);
-    if (scheme === 'postgres' || scheme === 'postgresql') return { engine: 'postgres' };
+    if (scheme === 'postgres' || scheme === 'postgresql') return { engine: 'postgres', url: trimmed };
     if (scheme === 'sqlite') {
       const file = rest.startsWith('//') ? rest.slice(2) : rest;
       return sqlitePath(file, url);
@@ -48,17 +52,22 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
 }
 
 /**
- * Opens the contacts store a database URL names, with its schema created or migrated.
+ * Opens the contacts store a database URL names, with its schema created or migrated (for
+ * PostgreSQL, options.schema names the schema; SQLite has none).
  * The caller owns the store and must close() it (a dry run rolls back on close).
  */
 export async function openContactStore(url: string, options: ContactStoreOptions = {}): Promise<ContactStore> {
   const target = parseDatabaseUrl(url);
-  if (target.engine === 'postgres') {
-    throw new ImportError('NOT_CONFIGURED', 'PostgreSQL support is not available yet', {
-      hint: 'use a sqlite: URL',
+  if (target.engine === 'sqlite' && options.schema !== undefined) {
+    throw new ImportError('USAGE', '--schema applies to PostgreSQL only', {
+      hint: 'leave out --schema for a SQLite database, or pass a postgres:// URL',
     });
   }
-  const store = SqliteContactStore.open(target.path, options);
+  // Loaded on demand: SQLite users never pay for the PostgreSQL driver.
+  const store =
+    target.engine === 'postgres'
+      ? await (await import('./postgres-contact-store.js')).PostgresContactStore.open(target.url, options)
+      : SqliteContactStore.open(target.path, options);
   try {
     await store.ensureSchema();
   } catch (error) {
@@ -66,21 +75,6 @@ export async function openContactStore(url: string, options: ContactStoreOptions
     throw error;
   }
   return store;
-}
-
-/**
- * Hides credentials (`scheme://user:password@host` → `scheme://user:***@host`) so they never
- * reach a message or log. Errs on the side of hiding: everything up to the last `@` goes.
- */
-export function redactDatabaseUrl(url: string): string {
-  const text = String(url);
-  const at = text.lastIndexOf('@');
-  if (at < 0) return text;
-  const prefix = /^[A-Za-z][A-Za-z0-9+.-]*:(?:\/\/)?/.exec(text)?.[0] ?? '';
-  const userinfo = text.slice(prefix.length, at);
-  const colon = userinfo.indexOf(':');
-  const user = colon >= 0 && !/[/?#]/.test(userinfo.slice(0, colon)) ? `${userinfo.slice(0, colon)}:` : '';
-  return `${prefix}${user}***${text.slice(at)}`;
 }
 
 function sqlitePath(file: string, url: string): DatabaseTarget {

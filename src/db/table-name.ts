@@ -24,6 +24,23 @@ export function checkTableName(name: string): string {
   return name;
 }
 
+/**
+ * Validates a PostgreSQL schema name (--schema, ?schema=) the same way as a table name. The
+ * pg_ prefix and information_schema belong to the server.
+ */
+export function checkSchemaName(name: string): string {
+  const hint = 'use letters, digits and underscores, starting with a letter, e.g. --schema crm';
+  if (typeof name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(name)) {
+    const shown = typeof name === 'string' ? JSON.stringify(name.slice(0, 80)) : String(name);
+    throw new ImportError('USAGE', `invalid schema name ${shown}`, { hint });
+  }
+  const lower = name.toLowerCase();
+  if (lower.startsWith('pg_') || lower === 'information_schema') {
+    throw new ImportError('USAGE', `schema name "${name}" is reserved by PostgreSQL`, { hint });
+  }
+  return name;
+}
+
 /** Quotes an identifier for SQL (standard double quotes, inner quotes doubled). */
 export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;

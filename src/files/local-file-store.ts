@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import fs, { createReadStream } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ImportError, isImportError } from '../errors.js';
-import type { FileStore } from './file-store.js';
+import type { FileStore, PutOptions, StoredFile } from './file-store.js';
 
 /** Uploaded files on local disk: key `uploads/x.csv` lives at `<root>/uploads/x.csv`. */
 export class LocalFileStore implements FileStore {
@@ -35,7 +35,10 @@ export class LocalFileStore implements FileStore {
     return full;
   }
 
-  async put(key: string, body: Readable): Promise<{ size: number }> {
+  async put(key: string, body: Readable, options: PutOptions = {}): Promise<{ size: number }> {
+    // The body may fail before the pipeline below listens (while the folder is made): without a
+    // listener that would crash the process. The error is not lost: pipeline() reports it.
+    body.on('error', ignoreUntilPiped);
     const target = this.pathFor(key);
     const dir = path.dirname(target);
     // Same folder as the target so the final rename is atomic (never crosses filesystems).
@@ -53,6 +56,7 @@ export class LocalFileStore implements FileStore {
           const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
           await writeAll(out, bytes);
           size += bytes.length;
+          options.onProgress?.(size);
         }
       });
       await handle.sync();
@@ -115,10 +119,37 @@ export class LocalFileStore implements FileStore {
     }
   }
 
+  async *list(prefix: string): AsyncIterable<StoredFile> {
+    // Walk only the folder the prefix names (`uploads/` → <root>/uploads), not the whole home.
+    const slash = prefix.lastIndexOf('/');
+    const dir = slash > 0 ? this.pathFor(prefix.slice(0, slash)) : this.root;
+    let entries: fs.Dirent[];
+    try {
+      entries = await fsp.readdir(dir, { recursive: true, withFileTypes: true });
+    } catch (error) {
+      if (isMissing(error)) return;
+      throw ioError(`cannot list stored files under ${prefix}`, error);
+    }
+    for (const entry of entries) {
+      if (!entry.isFile()) continue;
+      const key = path.relative(this.root, path.join(entry.parentPath, entry.name)).split(path.sep).join('/');
+      // Dot files are put()'s temp files: an upload in progress, not a stored file.
+      if (!key.startsWith(prefix) || key.split('/').some((segment) => segment.startsWith('.'))) continue;
+      try {
+        const info = await fsp.stat(path.join(entry.parentPath, entry.name));
+        yield { key, size: info.size, lastModified: info.mtime };
+      } catch (error) {
+        if (!isMissing(error)) throw ioError(`cannot read stored file ${key}`, error);
+      }
+    }
+  }
+
   async close(): Promise<void> {
     // Nothing held open between calls.
   }
 }
+
+function ignoreUntilPiped(): void {}
 
 /** FileHandle.write may write less than asked; loop until the whole chunk is down. */
 async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {

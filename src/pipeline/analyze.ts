@@ -16,6 +16,13 @@ export interface AnalyzeOptions {
   sheet?: string;
   encoding?: string;
   delimiter?: string;
+  /** 1-based line (CSV) or sheet row of the header; default detected. */
+  headerRow?: number;
+  /**
+   * Delete the stored file when the file itself is refused (exit 2): for the one-step forms
+   * (`analyze <path>`, `run`), where no fileId was shown and the user re-runs with the path.
+   */
+  discardRefusedFile?: boolean;
   onProgress?: ProgressListener;
   signal?: AbortSignal;
 }
@@ -26,11 +33,11 @@ export interface AnalyzeOptions {
  */
 export async function analyze(ctx: Context, fileId: string, options: AnalyzeOptions = {}): Promise<AnalysisSummary> {
   const upload = await requireUpload(ctx, fileId);
-  const { sheet, encoding, delimiter, onProgress, signal } = options;
+  const { sheet, encoding, delimiter, headerRow, onProgress, signal } = options;
   const progress = new ProgressWriter(ctx, fileId, upload.size);
   await progress.write({ status: 'analyzing', processed: 0, bytesRead: 0 });
   try {
-    const source = await openFileRecords(ctx, upload, { sheet, encoding, delimiter });
+    const source = await openFileRecords(ctx, upload, { sheet, encoding, delimiter, headerRow });
     const { columns } = source;
     const suggestedMapping = suggestMapping(columns);
     const plan = compileMapping(suggestedMapping, columns, { requireFields: false });
@@ -72,7 +79,7 @@ export async function analyze(ctx: Context, fileId: string, options: AnalyzeOpti
       columnSummary: profiler.result(),
       suggestedMapping,
       format: source.format,
-      ...(totalRows === 0 ? { warnings: ['the file has a header row but no data rows'] } : {}),
+      ...warningsOf(totalRows, source.warnings()),
     };
     const stored: StoredAnalysis = { ...summary, sampleRows };
     await ctx.state.set(STORAGE_KEYS.analysis(fileId), stored, ctx.config.ttlSeconds);
@@ -83,6 +90,12 @@ export async function analyze(ctx: Context, fileId: string, options: AnalyzeOpti
     // A failed analysis leaves no stale result behind for map/preview/import to trust.
     await ctx.state.delete(STORAGE_KEYS.analysis(fileId)).catch(() => undefined);
     await progress.write({ status: 'error', processed: 0, message: failure.describe() }).catch(() => undefined);
+    if (options.discardRefusedFile && failure.exitCode === 2) await ctx.files.delete(upload.key).catch(() => undefined);
     throw failure;
   }
+}
+
+function warningsOf(totalRows: number, fromReader: string[]): { warnings?: string[] } {
+  const warnings = totalRows === 0 ? ['the file has a header row but no data rows', ...fromReader] : fromReader;
+  return warnings.length > 0 ? { warnings } : {};
 }

@@ -7,6 +7,7 @@ import type { ImportResult, OnDuplicate, ProgressListener, RowError, StoredAnaly
 import { checkRecord } from './check-record.js';
 import type { Context } from './context.js';
 import { DuplicateTracker } from './duplicate-tracker.js';
+import { lockImport } from './import-lock.js';
 import { openFileRecords } from './open-file-records.js';
 import { clearSession, findMapping, requireAnalysis, requireUpload } from './session.js';
 
@@ -16,6 +17,8 @@ export interface ImportOptions {
   /** Database URL; default the configuration's (DATABASE_URL or sqlite:contacts.db). */
   database?: string;
   table?: string;
+  /** PostgreSQL schema for the tables (created if missing); default ?schema= in the URL, else the search_path. */
+  schema?: string;
   /** Data rows (1-based, as preview numbers them) to leave out. */
   excludeRows?: Iterable<number>;
   onDuplicate?: OnDuplicate;
@@ -39,6 +42,17 @@ const MAX_REPORTED_ERRORS = 100;
  * session is cleared when it completes (not after a dry run, so the real import can follow).
  */
 export async function importContacts(ctx: Context, fileId: string, options: ImportOptions = {}): Promise<ImportResult> {
+  // Taken before the session is read: an import that waited for another one then finds the
+  // session it cleared (unknown fileId) instead of importing the same file a second time.
+  const lock = await lockImport(ctx, fileId);
+  try {
+    return await importLocked(ctx, fileId, options);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function importLocked(ctx: Context, fileId: string, options: ImportOptions): Promise<ImportResult> {
   const upload = await requireUpload(ctx, fileId);
   const analysis = await requireAnalysis(ctx, fileId);
   const saved = await findMapping(ctx, fileId);
@@ -55,6 +69,7 @@ export async function importContacts(ctx: Context, fileId: string, options: Impo
 
   const store = await openContactStore(options.database ?? ctx.config.databaseUrl, {
     table: options.table ?? ctx.config.table,
+    schema: options.schema,
     dryRun: options.dryRun,
   });
   const importId = `import_${crypto.randomUUID()}`;
@@ -134,7 +149,10 @@ export async function importContacts(ctx: Context, fileId: string, options: Impo
     const errorReport = report ? await report.commit() : null;
     report = undefined;
     await store.close();
-    if (!options.dryRun) await clearSession(ctx, fileId);
+    // Best-effort: the rows are committed and recorded as completed. Failing now because the
+    // state (Redis, say) is unreachable would mark a finished import as failed; the session then
+    // simply expires, and re-running it would skip every contact as already imported.
+    if (!options.dryRun) await clearSession(ctx, fileId).catch(() => undefined);
     return { success: true, importId, ...counts, errors, errorReport, ...(options.dryRun ? { dryRun: true } : {}) };
   } catch (error) {
     const failure = toImportError(error, `import of ${upload.fileName} failed`);

@@ -2,13 +2,16 @@ import { fileTooLarge, ImportError } from '../errors.js';
 import type { FileFormat, UploadRecord } from '../types.js';
 import { readRecords } from '../records/read-records.js';
 import type { RecordSource } from '../records/record-source.js';
+import { checkUploadStore } from './check-upload-store.js';
 import type { Context } from './context.js';
+import { settleUpload } from './settle-upload.js';
 
 export interface OpenRecordsOptions {
   format?: FileFormat;
   sheet?: string;
   encoding?: string;
   delimiter?: string;
+  headerRow?: number;
 }
 
 /** Opens an uploaded file as a record stream; its size is checked before any byte is read. */
@@ -17,8 +20,10 @@ export async function openFileRecords(
   upload: UploadRecord,
   options: OpenRecordsOptions = {},
 ): Promise<RecordSource & { totalBytes: number }> {
+  checkUploadStore(ctx, upload);
   const stat = await ctx.files.stat(upload.key);
   if (!stat) {
+    if (upload.kind === 'pending') throw notArrived(upload);
     throw new ImportError('NOT_FOUND', `the uploaded file for ${upload.fileId} is missing (${upload.key})`, {
       hint: 'it may have been cleaned up; upload the file again',
     });
@@ -26,12 +31,23 @@ export async function openFileRecords(
   if (stat.size > ctx.config.maxFileSizeBytes) {
     throw fileTooLarge(upload.fileName, ctx.config.maxFileSizeBytes);
   }
-  const input = await ctx.files.open(upload.key);
+  let input = await ctx.files.open(upload.key);
+  let kind = upload.kind;
+  if (kind === 'pending') ({ kind, input } = await settleUpload(ctx, upload, input, stat.size));
   const source = await readRecords(input, {
-    kind: upload.kind,
+    kind,
     fileName: upload.fileName,
     maxRows: ctx.config.maxRows,
     ...options,
   });
   return Object.assign(source, { totalBytes: stat.size });
+}
+
+/** A presigned upload whose PUT has not happened (or not finished: S3 shows an object only once complete). */
+function notArrived(upload: UploadRecord): ImportError {
+  const until = upload.expiresAt ? ` before ${upload.expiresAt}` : '';
+  const type = upload.contentType ? ` with Content-Type: ${upload.contentType}` : '';
+  return new ImportError('NOT_FOUND', `the upload for ${upload.fileId} has not arrived yet (nothing at ${upload.key})`, {
+    hint: `PUT the file to the presigned URL${type}${until}, then run this again`,
+  });
 }

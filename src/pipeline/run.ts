@@ -7,7 +7,7 @@ import { hasMappingChoice, resolveMapping, saveMapping, type MappingChoice } fro
 import { requireAnalysis } from './session.js';
 import { upload, type UploadSource } from './upload.js';
 
-export interface RunOptions extends ImportOptions, MappingChoice, Pick<AnalyzeOptions, 'sheet' | 'encoding' | 'delimiter'> {
+export interface RunOptions extends ImportOptions, MappingChoice, Pick<AnalyzeOptions, 'sheet' | 'encoding' | 'delimiter' | 'headerRow'> {
   /** Keep the stored copy of the file after a successful import (default: delete it). */
   keepUpload?: boolean;
 }
@@ -25,9 +25,9 @@ export async function run(ctx: Context, source: UploadSource, options: RunOption
   if (!hasMappingChoice(options)) {
     throw new ImportError('USAGE', 'run needs a mapping', { hint: 'pass --auto, --mapping FILE.json or --template NAME' });
   }
-  const uploaded = await upload(ctx, source, { onProgress: options.onProgress });
+  const uploaded = await upload(ctx, source, { onProgress: options.onProgress, signal: options.signal });
   const { fileId } = uploaded;
-  await analyze(ctx, fileId, options);
+  await analyze(ctx, fileId, { ...options, discardRefusedFile: true });
   const analysis = await requireAnalysis(ctx, fileId);
   const { mapping } = await resolveMapping(ctx, analysis, options);
   await saveMapping(ctx, fileId, mapping);

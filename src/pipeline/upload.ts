@@ -17,6 +17,8 @@ export type UploadSource =
 
 export interface UploadOptions {
   onProgress?: ProgressListener;
+  /** Aborting stops the upload and leaves nothing stored (on S3: no object, no multipart parts). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -39,11 +41,18 @@ export async function upload(ctx: Context, source: UploadSource, options: Upload
     bytes.close();
     throw error;
   }
-  const limited = limitBytes(bytes.stream(), maxFileSizeBytes, tooLarge, (read) =>
-    options.onProgress?.({ phase: 'upload', rows: 0, bytes: read, totalBytes: size }),
-  );
+  const limited = limitBytes(bytes.stream(), maxFileSizeBytes, tooLarge);
+  // Failing the body is how every store learns to drop a half-stored file.
+  const onAbort = () => limited.destroy(new ImportError('INTERRUPTED', `upload of ${fileName} interrupted`));
+  options.signal?.addEventListener('abort', onAbort, { once: true });
   const key = makeStorageKey(fileName);
-  const stored = await ctx.files.put(key, limited, { contentType: contentTypeOf(kind) });
+  const stored = await ctx.files
+    .put(key, limited, {
+      contentType: contentTypeOf(kind),
+      // Bytes the store accepted, not bytes read: on S3 parts are read ahead of the network.
+      onProgress: (bytes) => options.onProgress?.({ phase: 'upload', rows: 0, bytes, totalBytes: size }),
+    })
+    .finally(() => options.signal?.removeEventListener('abort', onAbort));
 
   const fileId = newFileId();
   const record: UploadRecord = {

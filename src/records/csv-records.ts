@@ -1,23 +1,30 @@
-// CSV/TSV text → records. Encoding, `sep=` line and delimiter are settled from the head of
-// the file (or taken from an earlier analysis), then csv-parse streams the rest.
+// CSV/TSV text → records. Encoding, `sep=` line, delimiter and header row are settled from the
+// head of the file (or taken from an earlier analysis), then csv-parse streams the rest.
 
 import { pipeline } from 'node:stream';
-import { CsvError, parse, type Options } from 'csv-parse';
+import { CsvError, parse, type Info, type Options } from 'csv-parse';
+import { parse as parseSync } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 import { ImportError } from '../errors.js';
 import type { FileFormat, SourceRecord } from '../types.js';
 import type { ByteSource } from './byte-source.js';
+import { ControlCharacters } from './control-characters.js';
 import { checkEncoding, detectEncoding, isUtf8Encoding } from './detect-encoding.js';
 import { detectFileKind, MAGIC_HEAD_BYTES } from './detect-file-kind.js';
+import { findHeaderRow, HEADER_SEARCH_ROWS } from './find-header-row.js';
+import { checkHeaderRow, headerRowMissing, SkippedRows } from './header-row.js';
+import { LineCounter } from './line-counter.js';
+import { LineList } from './line-list.js';
 import type { ReadOptions, RecordSource } from './record-source.js';
 import { isBlankRow, MAX_COLUMNS, shapeRow, tooManyColumns, tooManyRows } from './shape-row.js';
 import { singleUse } from './single-use.js';
 import { normalizeDelimiter, parseSepLine, sniffDelimiter } from './sniff-delimiter.js';
 import { uniqueHeaders } from './unique-headers.js';
+import { invalidUtf8Problem, Utf8Check, type InvalidUtf8 } from './utf8-check.js';
 
 /** Bytes used to tell UTF-8 from windows-1252: a late `é` should still be seen. */
 const ENCODING_SAMPLE_BYTES = 1024 * 1024;
-/** Bytes decoded to sniff the delimiter: plenty for the first 20 records. */
+/** Bytes decoded to sniff the delimiter and the header row: plenty for the first 30 records. */
 const SNIFF_SAMPLE_BYTES = 64 * 1024;
 /** Larger records are refused: usually an unclosed quote swallowing the rest of the file. */
 export const MAX_RECORD_BYTES = 1024 * 1024;
@@ -25,6 +32,8 @@ export const MAX_RECORD_BYTES = 1024 * 1024;
 interface Line {
   fields: string[];
   line: number;
+  /** Invalid UTF-8 sequences inside the record. */
+  invalid?: InvalidUtf8[];
 }
 
 /** Decides how to read the text, then reads up to the header row. */
@@ -62,35 +71,29 @@ export async function readCsvRecords(source: ByteSource, options: ReadOptions): 
     delimiterOption !== undefined
       ? normalizeDelimiter(delimiterOption, file)
       : (sepDelimiter ?? sniffDelimiter(sample, sampleComplete));
+  const firstLine = sepDelimiter === undefined ? 1 : 2;
 
-  // Physical line numbers are counted here rather than taken from info.lines, which counts a
-  // CRLF inside a quoted field as two lines. on_record runs inside the parser, in file order,
-  // so the count is also right for an error hit while earlier records still sit in its buffer.
-  const lines = new LineCounter(sepDelimiter === undefined ? 0 : 1);
-  const parserOptions: Options<Line, string[]> = {
-    bom: true,
-    delimiter,
-    // Listing all three makes files with mixed line endings work; csv-parse's own detection
-    // fixes one ending per file and leaves stray `\r` or `\n` inside values.
-    record_delimiter: ['\r\n', '\n', '\r'],
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: true,
-    // Whitespace-only records are dropped in on_record instead, so their lines are counted.
-    skip_records_with_empty_values: false,
-    max_record_size: MAX_RECORD_BYTES,
-    from_line: sepDelimiter === undefined ? 1 : 2,
-    on_record: (fields: string[], info): Line | null => {
-      const line = lines.place(fields, info.empty_lines);
-      return isBlankRow(fields) ? null : { fields, line };
-    },
-  };
-  // The typings only let on_record change the record type together with `columns`.
-  const parser = parse(parserOptions as unknown as Options);
+  // An explicit --header-row wins; an earlier analysis already decided (no headerRow there
+  // means the first row); otherwise a title block above the table is looked for.
+  const explicitHeaderRow = options.headerRow === undefined ? undefined : checkHeaderRow(options.headerRow, file);
+  const headerLine =
+    explicitHeaderRow ??
+    (earlier ? earlier.headerRow : detectHeaderLine(sample, sampleComplete, delimiter, firstLine));
+
+  const lines = new LineCounter(firstLine - 1);
+  const utf8 = isUtf8Encoding(encoding) ? new Utf8Check() : undefined;
+  const parser = parse(
+    csvOptions(delimiter, firstLine, (fields, info) => {
+      const { line } = lines.place(fields, info.empty_lines);
+      const invalid = utf8?.takeBefore(info.bytes);
+      if (isBlankRow(fields)) return null;
+      return invalid && invalid.length > 0 ? { fields, line, invalid } : { fields, line };
+    }) as unknown as Options,
+  );
   // Errors reach the parser (pipeline destroys every stream with the first error), and so
   // the iteration below; the callback only keeps them from being reported twice.
   const ignore = (): void => {};
-  if (isUtf8Encoding(encoding)) pipeline(source.stream(), parser, ignore);
+  if (utf8) pipeline(source.stream(), utf8, parser, ignore);
   else pipeline(source.stream(), iconv.decodeStream(encoding), parser, ignore);
 
   const parsed = parser[Symbol.asyncIterator]() as AsyncIterator<Line>;
@@ -103,27 +106,55 @@ export async function readCsvRecords(source: ByteSource, options: ReadOptions): 
     }
   };
 
+  const skipped = new SkippedRows();
+  const controls = new ControlCharacters();
+  const warnings: string[] = [];
+  let header: Line | undefined;
   let columns: string[];
   try {
-    const header = await nextLine();
-    if (header === undefined) throw noHeader(file, 'has no header row');
+    for (let next = await nextLine(); next !== undefined; next = await nextLine()) {
+      if (headerLine !== undefined && next.line < headerLine) skipped.add(next.fields);
+      else {
+        header = next;
+        break;
+      }
+    }
+    if (header === undefined) {
+      if (explicitHeaderRow !== undefined) throw headerRowMissing(file, explicitHeaderRow, undefined, 'line');
+      throw noHeader(file, 'has no header row');
+    }
+    if (explicitHeaderRow !== undefined && header.line !== explicitHeaderRow) {
+      throw headerRowMissing(file, explicitHeaderRow, header.line, 'line');
+    }
     if (header.fields.length > MAX_COLUMNS) {
       throw tooManyColumns(file, header.fields.length, header.line);
     }
-    columns = uniqueHeaders(header.fields);
+    columns = uniqueHeaders(controls.clean(header.fields, header.line));
+    const skippedWarning = skipped.warning(header.line, 'line');
+    if (skippedWarning) warnings.push(skippedWarning);
+    if (header.invalid) warnings.push(`the header row has ${invalidUtf8Problem(header.invalid)}`);
   } catch (error) {
     await parsed.return?.();
     throw error;
   }
 
+  // Text decoded by iconv shows a byte the encoding has no character for as U+FFFD.
+  const undecodable = utf8 === undefined ? `has bytes that are not ${encoding} text (shown as "\ufffd")` : undefined;
+  const invalidLines = new LineList();
   const maxRows = options.maxRows;
   async function* records(): AsyncGenerator<SourceRecord> {
     try {
       let row = 0;
       for (let next = await nextLine(); next !== undefined; next = await nextLine()) {
+        const fields = controls.clean(next.fields, next.line);
+        if (fields !== next.fields && isBlankRow(fields)) continue;
         row++;
         if (maxRows !== undefined && row > maxRows) throw tooManyRows(file, maxRows, next.line);
-        yield { row, line: next.line, ...shapeRow(next.fields, columns.length) };
+        const problems: string[] = [];
+        if (next.invalid) problems.push(invalidUtf8Problem(next.invalid));
+        else if (undecodable && fields.some((field) => field.includes('\ufffd'))) problems.push(undecodable);
+        if (problems.length > 0) invalidLines.add(next.line);
+        yield { row, line: next.line, ...shapeRow(fields, columns.length, problems) };
       }
     } finally {
       // Stops the parser and the input when the consumer breaks out early.
@@ -132,42 +163,78 @@ export async function readCsvRecords(source: ByteSource, options: ReadOptions): 
   }
 
   const format: FileFormat = { type: 'csv', encoding, delimiter };
-  return { columns, format, records: singleUse(records()), bytesRead: () => source.bytesRead() };
+  if (explicitHeaderRow !== undefined || skipped.count > 0) format.headerRow = header.line;
+  return {
+    columns,
+    format,
+    records: singleUse(records()),
+    bytesRead: () => source.bytesRead(),
+    warnings: () => {
+      const all = [...warnings];
+      const controlWarning = controls.warning();
+      if (controlWarning) all.push(controlWarning);
+      if (invalidLines.count > 0) {
+        const one = invalidLines.count === 1;
+        const what = utf8 ? 'invalid UTF-8' : `bytes that are not ${encoding} text`;
+        all.push(
+          `${invalidLines.count} row${one ? '' : 's'} ${one ? 'has' : 'have'} ${what} (${invalidLines}): ` +
+            `reported invalid rather than stored with "\ufffd"; check the file's encoding`,
+        );
+      }
+      return all;
+    },
+  };
 }
 
-/** Tracks the physical line (CRLF, LF or a lone CR each end one) where each record starts. */
-class LineCounter {
-  #lastLine: number;
-  #emptyLines = 0;
+type OnRecord = (fields: string[], info: Info & { empty_lines: number; bytes: number }) => Line | null;
 
-  constructor(linesBefore: number) {
-    this.#lastLine = linesBefore;
-  }
-
-  /** Start line of a record; `emptyLines` is csv-parse's running count of skipped lines. */
-  place(fields: readonly string[], emptyLines: number): number {
-    const start = this.#lastLine + 1 + (emptyLines - this.#emptyLines);
-    this.#emptyLines = emptyLines;
-    this.#lastLine = start + countLineBreaks(fields);
-    return start;
-  }
-
-  /** Start line of the record a parse error interrupted. */
-  startOfFailed(error: unknown): number {
-    const emptyLines = error instanceof CsvError && typeof error.empty_lines === 'number'
-      ? error.empty_lines
-      : this.#emptyLines;
-    return this.#lastLine + 1 + (emptyLines - this.#emptyLines);
-  }
+/** The parser options, shared by the header search on the sample and the full read. */
+function csvOptions(delimiter: string, fromLine: number, onRecord: OnRecord): Options<Line, string[]> {
+  return {
+    bom: true,
+    delimiter,
+    // Listing all three makes files with mixed line endings work; csv-parse's own detection
+    // fixes one ending per file and leaves stray `\r` or `\n` inside values.
+    record_delimiter: ['\r\n', '\n', '\r'],
+    relax_column_count: true,
+    // A quote inside an unquoted field (`5" monitor`) is kept as a character.
+    relax_quotes: true,
+    // Spaces before a value are dropped, so `a, "b, c"` reads as `b, c` (a quote after the
+    // spaces opens a quoted field), as most tools read it. Every field rule trims anyway.
+    ltrim: true,
+    skip_empty_lines: true,
+    // Whitespace-only records are dropped in on_record instead, so their lines are counted.
+    skip_records_with_empty_values: false,
+    max_record_size: MAX_RECORD_BYTES,
+    from_line: fromLine,
+    // The typings only let on_record change the record type together with `columns`.
+    on_record: onRecord as unknown as Options<Line, string[]>['on_record'],
+  };
 }
 
-function countLineBreaks(fields: readonly string[]): number {
-  let breaks = 0;
-  for (const field of fields) {
-    if (!field.includes('\n') && !field.includes('\r')) continue;
-    breaks += field.match(/\r\n|\r|\n/g)?.length ?? 0;
+/** Physical line of the header when the sample starts with a title block, else undefined. */
+function detectHeaderLine(sample: string, complete: boolean, delimiter: string, firstLine: number): number | undefined {
+  const lines = new LineCounter(firstLine - 1);
+  const rows: Line[] = [];
+  let failed = false;
+  try {
+    parseSync(
+      sample,
+      csvOptions(delimiter, firstLine, (fields, info) => {
+        const { line } = lines.place(fields, info.empty_lines);
+        if (!isBlankRow(fields) && rows.length <= HEADER_SEARCH_ROWS) rows.push({ fields, line });
+        return null;
+      }) as unknown as Options,
+    );
+  } catch {
+    // An unclosed quote or a cut in the sample: the rows before it still tell the shape, and
+    // the full read reports any real error.
+    failed = true;
   }
-  return breaks;
+  // The sample may end in the middle of its last record.
+  if (!complete && !failed) rows.pop();
+  const index = findHeaderRow(rows.map((row) => row.fields));
+  return index > 0 ? rows[index]!.line : undefined;
 }
 
 function noHeader(file: string, what: string): ImportError {

@@ -1,10 +1,12 @@
 // Spreadsheets saved as CSV come in UTF-8 (with or without a BOM), UTF-16 ("Unicode Text")
 // or the Windows ANSI code page. A BOM settles it; otherwise valid UTF-8 means UTF-8, and
-// anything else is taken as windows-1252, the code page Excel uses for Western languages.
+// anything else is taken as windows-1252, the code page Excel uses for Western languages,
+// unless it is mostly UTF-8 with a few bad bytes (see looksLikeDamagedUtf8).
 
 import { isUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
 import { ImportError } from '../errors.js';
+import { scanUtf8, type InvalidUtf8 } from './scan-utf8.js';
 
 export interface DetectedEncoding {
   /** An iconv-lite encoding name. */
@@ -33,8 +35,21 @@ export function detectEncoding(sample: Buffer, complete = false): DetectedEncodi
     }
   }
   const checked = complete ? sample : withoutIncompleteTail(sample);
-  const encoding = isUtf8(checked) ? 'utf-8' : 'windows-1252';
+  const encoding = isUtf8(checked) || looksLikeDamagedUtf8(checked) ? 'utf-8' : 'windows-1252';
   return { encoding, bomLength: 0 };
+}
+
+/**
+ * Windows-1252 text practically never forms valid multi-byte UTF-8 (an accented capital
+ * followed by a symbol, at most), so a sample with several valid UTF-8 characters, or at
+ * least as many as bad bytes, is UTF-8 with a few bad bytes. Read as windows-1252, every one
+ * of its good characters would silently turn into mojibake (`é` → `Ã©`); read as UTF-8, the
+ * bad bytes are reported with their rows instead (utf8-check.ts).
+ */
+function looksLikeDamagedUtf8(sample: Buffer): boolean {
+  const invalid: InvalidUtf8[] = [];
+  const multibyte = scanUtf8(sample, 0, invalid);
+  return multibyte > 0 && multibyte >= Math.min(invalid.length, 3);
 }
 
 /**

@@ -103,7 +103,23 @@ export function detectFileKind(head: Buffer, fileName: string): FileKind {
   for (const { pattern, name } of OTHER_TEXT) {
     if (pattern.test(text)) throw notSpreadsheet(fileName, name);
   }
-  // Text files never contain NUL; UTF-16 without a BOM is not supported either.
-  if (head.includes(0)) throw notSpreadsheet(fileName, 'a binary file');
+  if (looksBinary(head)) throw notSpreadsheet(fileName, 'a binary file');
   return 'csv';
+}
+
+/**
+ * Binary formats are full of NUL and other control bytes; text has at most a stray one (a
+ * NUL-padded field from an old database, an ESC from a terminal), which the field rules
+ * report or the reader removes, so one such byte must not refuse a whole contact list.
+ * UTF-16 without a BOM (every other byte NUL) counts as binary: it is not supported.
+ */
+function looksBinary(head: Buffer): boolean {
+  let nul = 0;
+  let control = 0;
+  for (const byte of head) {
+    if (byte === 0) nul++;
+    // Controls other than TAB, LF, VT, FF, CR and ESC, which text files do carry.
+    if (byte < 0x20 && (byte < 0x09 || (byte > 0x0d && byte !== 0x1b))) control++;
+  }
+  return control * 10 > head.length || (nul > 8 && nul * 32 > head.length);
 }

@@ -11,6 +11,8 @@ export interface ReadOptions {
   delimiter?: string;
   /** Spreadsheet sheet, by name or 1-based index; default the first sheet. */
   sheet?: string;
+  /** 1-based line (CSV) or sheet row of the column names; default detected (see find-header-row.ts). */
+  headerRow?: number;
   /** More data rows than this: TOO_LARGE. */
   maxRows?: number;
   /** A format detected earlier (by analyze): reused as is so every step reads the file alike. */
@@ -26,4 +28,9 @@ export interface RecordSource {
   records: AsyncIterable<SourceRecord>;
   /** Bytes consumed from the input so far, for progress. */
   bytesRead(): number;
+  /**
+   * What a user should know about how the file was read (rows skipped above the header,
+   * control characters removed, undecodable bytes); complete once the records are read.
+   */
+  warnings(): string[];
 }

@@ -38,7 +38,7 @@ export function parseSepLine(text: string): string | undefined {
 
 /**
  * Counts `delimiter` per record outside quoted fields, the way the parser will split them
- * (a quote opens a quoted field only at the start of a field). Blank records are skipped;
+ * (a quote opens a quoted field only at the start of a field, after any spaces). Blank records are skipped;
  * the last record is dropped unless `complete`, as the sample may cut it short.
  */
 export function countPerRecord(text: string, delimiter: string, complete: boolean): number[] {
@@ -69,6 +69,8 @@ export function countPerRecord(text: string, delimiter: string, complete: boolea
       fieldStart = true;
       continue;
     }
+    // The parser drops spaces before a value (ltrim), so a quote after them opens a field.
+    if (fieldStart && (ch === ' ' || ch === '\t')) continue;
     if (ch === '"' && fieldStart) quoted = true;
     fieldStart = false;
     if (ch !== ' ' && ch !== '\t') hasContent = true;

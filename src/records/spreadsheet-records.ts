@@ -1,11 +1,15 @@
 // XLSX/XLS → records. SheetJS needs the whole file in memory; only the chosen sheet is
 // parsed, and its dense rows are turned into records one at a time as they are pulled.
 
-import * as XLSX from 'xlsx';
+import type * as XLSX from 'xlsx';
 import { ImportError } from '../errors.js';
 import type { FileFormat, SourceRecord } from '../types.js';
 import type { ByteSource } from './byte-source.js';
+import { checkWorkbookZip } from './check-workbook-zip.js';
+import { ControlCharacters } from './control-characters.js';
 import { detectFileKind, MAGIC_HEAD_BYTES } from './detect-file-kind.js';
+import { findHeaderRow, HEADER_SEARCH_ROWS } from './find-header-row.js';
+import { checkHeaderRow, headerRowMissing, SkippedRows } from './header-row.js';
 import type { ReadOptions, RecordSource } from './record-source.js';
 import { isBlankRow, MAX_COLUMNS, shapeRow, tooManyColumns, tooManyRows } from './shape-row.js';
 import { singleUse } from './single-use.js';
@@ -30,12 +34,16 @@ export async function readSpreadsheetRecords(
   if (detectFileKind(bytes.subarray(0, MAGIC_HEAD_BYTES), file) !== kind) {
     throw unreadable(file, kind, `it is not an ${kind.toUpperCase()} file`);
   }
+  // Zip bombs, non-workbook archives and DTDs are refused before SheetJS inflates anything.
+  if (kind === 'xlsx') await checkWorkbookZip(bytes, file);
 
+  // Loaded here, not at the top: CSV-only commands never pay for SheetJS.
+  const sheetjs = await import('xlsx');
   const earlier = options.format?.type === kind ? options.format : undefined;
   // Listing the sheets first is cheap and lets the full parse skip every other sheet.
-  const sheetNames = parseWorkbook(bytes, file, kind, { bookSheets: true }).SheetNames;
+  const sheetNames = parseWorkbook(sheetjs, bytes, file, kind, { bookSheets: true }).SheetNames;
   const sheetName = chooseSheet(sheetNames, options.sheet ?? earlier?.sheet, file);
-  const workbook = parseWorkbook(bytes, file, kind, {
+  const workbook = parseWorkbook(sheetjs, bytes, file, kind, {
     dense: true,
     cellDates: true,
     cellFormula: false,
@@ -47,8 +55,8 @@ export async function readSpreadsheetRecords(
   if (sheet === undefined) throw unreadable(file, kind, `sheet "${sheetName}" is missing`);
   const rows: Array<XLSX.CellObject[] | undefined> = (sheet['!data'] as XLSX.CellObject[][] | undefined) ?? [];
 
-  const [firstColumn, lastColumn] = usedColumns(rows);
-  const width = lastColumn - firstColumn + 1;
+  // Until the header is known, the columns are those of the whole sheet.
+  let [firstColumn, lastColumn] = usedColumns(rows, 0);
 
   // Converts one sheet row; error cells become '' plus a problem naming the cell.
   const readRow = (r: number): { fields: string[]; problems: string[] } | undefined => {
@@ -59,7 +67,7 @@ export async function readSpreadsheetRecords(
     for (let c = firstColumn; c <= lastColumn; c++) {
       const cell = cells[c];
       if (cell?.t === 'e') {
-        problems.push(`cell ${XLSX.utils.encode_cell({ r, c })} has the error ${cell.w ?? '#ERROR'}`);
+        problems.push(`cell ${sheetjs.utils.encode_cell({ r, c })} has the error ${cell.w ?? '#ERROR'}`);
         fields.push('');
       } else {
         fields.push(cellText(cell));
@@ -69,21 +77,42 @@ export async function readSpreadsheetRecords(
     return { fields, problems };
   };
 
-  // The header is the first non-empty row; data rows follow it.
-  let headerIndex = 0;
-  let header: string[] | undefined;
-  while (header === undefined && headerIndex < rows.length) {
-    header = readRow(headerIndex)?.fields;
-    if (header === undefined) headerIndex++;
+  // The header is the row asked for (--header-row, or an earlier analysis), else the first
+  // non-empty row, unless the first rows look like a title block (find-header-row.ts).
+  const explicitHeaderRow = options.headerRow === undefined ? undefined : checkHeaderRow(options.headerRow, file);
+  const wanted = explicitHeaderRow ?? earlier?.headerRow;
+  let headerIndex: number;
+  if (wanted !== undefined) {
+    headerIndex = wanted - 1;
+    if (readRow(headerIndex) === undefined) {
+      let next = headerIndex + 1;
+      while (next < rows.length && readRow(next) === undefined) next++;
+      throw headerRowMissing(file, wanted, next < rows.length ? next + 1 : undefined, 'row');
+    }
+  } else {
+    const candidates: number[] = [];
+    for (let r = 0; r < rows.length && candidates.length <= HEADER_SEARCH_ROWS; r++) {
+      if (readRow(r) !== undefined) candidates.push(r);
+    }
+    if (candidates.length === 0) {
+      throw new ImportError('EMPTY_FILE', `sheet "${sheetName}" of ${file} has no header row`, {
+        file,
+        hint: 'put the column names in the first row, or choose another sheet with --sheet',
+      });
+    }
+    headerIndex = earlier ? candidates[0]! : candidates[findHeaderRow(candidates.map((r) => readRow(r)!.fields))]!;
   }
-  if (header === undefined) {
-    throw new ImportError('EMPTY_FILE', `sheet "${sheetName}" of ${file} has no header row`, {
-      file,
-      hint: 'put the column names in the first row, or choose another sheet with --sheet',
-    });
+  const skipped = new SkippedRows();
+  for (let r = 0; r < headerIndex; r++) {
+    const read = readRow(r);
+    if (read !== undefined) skipped.add(read.fields);
   }
+  // A title above the table must not widen it.
+  if (skipped.count > 0) [firstColumn, lastColumn] = usedColumns(rows, headerIndex);
+  const width = lastColumn - firstColumn + 1;
   if (width > MAX_COLUMNS) throw tooManyColumns(file, width, headerIndex + 1);
-  const columns = uniqueHeaders(header);
+  const controls = new ControlCharacters();
+  const columns = uniqueHeaders(controls.clean(readRow(headerIndex)!.fields, headerIndex + 1));
 
   const maxRows = options.maxRows;
   function* records(): Generator<SourceRecord> {
@@ -91,31 +120,51 @@ export async function readSpreadsheetRecords(
     for (let r = headerIndex + 1; r < rows.length; r++) {
       const read = readRow(r);
       if (read === undefined) continue;
+      const fields = controls.clean(read.fields, r + 1);
+      if (fields !== read.fields && read.problems.length === 0 && isBlankRow(fields)) continue;
       row++;
       if (maxRows !== undefined && row > maxRows) throw tooManyRows(file, maxRows, r + 1);
-      yield { row, line: r + 1, ...shapeRow(read.fields, columns.length, read.problems) };
+      yield { row, line: r + 1, ...shapeRow(fields, columns.length, read.problems) };
     }
   }
 
   const format: FileFormat = { type: kind, encoding: 'binary', sheet: sheetName };
+  if (explicitHeaderRow !== undefined || skipped.count > 0) format.headerRow = headerIndex + 1;
   return {
     columns,
     format,
     records: singleUse(toAsync(records())),
     bytesRead: () => source.bytesRead(),
+    warnings: () => [skipped.warning(headerIndex + 1, 'row'), controls.warning()].filter((w): w is string => w !== undefined),
   };
 }
 
 function parseWorkbook(
+  sheetjs: typeof XLSX,
   bytes: Buffer,
   file: string,
   kind: SpreadsheetKind,
   options: XLSX.ParsingOptions,
 ): XLSX.WorkBook {
   try {
-    return XLSX.read(bytes, { type: 'buffer', ...options });
+    return quietly(() => sheetjs.read(bytes, { type: 'buffer', ...options }));
   } catch (error) {
     throw unreadable(file, kind, error instanceof Error ? error.message : String(error), error);
+  }
+}
+
+/**
+ * SheetJS writes some damage it tolerates to the console ("Missing Info for XLS Record"),
+ * which would break the CLI's one-line errors and the --json contract. Parsing is
+ * synchronous, so nothing else can log while the console is muted.
+ */
+function quietly<T>(parse: () => T): T {
+  const { error, warn, log } = console;
+  console.error = console.warn = console.log = () => {};
+  try {
+    return parse();
+  } finally {
+    Object.assign(console, { error, warn, log });
   }
 }
 
@@ -150,10 +199,11 @@ export function chooseSheet(names: string[], wanted: string | undefined, file: s
  * to the right of the last named column gets a column, and leading empty columns are dropped.
  * Formatted-but-empty cells are ignored, so they cannot widen the table.
  */
-function usedColumns(rows: ReadonlyArray<XLSX.CellObject[] | undefined>): [number, number] {
+function usedColumns(rows: ReadonlyArray<XLSX.CellObject[] | undefined>, fromRow: number): [number, number] {
   let first = Infinity;
   let last = -1;
-  for (const cells of rows) {
+  for (let r = fromRow; r < rows.length; r++) {
+    const cells = rows[r];
     if (!cells) continue;
     for (let c = 0; c < cells.length; c++) {
       if (!hasContent(cells[c])) continue;

@@ -2,7 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fsp from 'node:fs/promises';
 import path from 'node:path';
 import { ImportError } from '../errors.js';
-import type { StateStore } from './state-store.js';
+import { ttlMilliseconds } from './check-ttl.js';
+import { acquireFileLock, fileLockExpiresAt } from './file-lock.js';
+import { sessionFileId, sessionKeys, sessionSiblings } from './session-keys.js';
+import type { StateLock, StateStore } from './state-store.js';
 
 /** Longest encoded key used verbatim as a file name; longer ones are shortened with a hash. */
 const MAX_NAME_LENGTH = 180;
@@ -16,6 +19,11 @@ interface Envelope {
  * State as one JSON file per key, `{ "expiresAt": <ms>, "value": … }`. Every write goes to a
  * private temp file that is renamed over the old one, so readers (and other processes) only
  * ever see a whole old file or a whole new one.
+ *
+ * A session's keys are kept alive together without rewriting them (the analysis can be large
+ * and progress is written twice a second): a write to one of them also writes a small
+ * `session-ttl:<fileId>` record, and a session key past its own expiry still reads as long as
+ * that record has not expired. Locks are `<name>.lock` files (see file-lock.ts).
  */
 export class FileStateStore implements StateStore {
   readonly kind = 'file' as const;
@@ -33,6 +41,18 @@ export class FileStateStore implements StateStore {
   }
 
   async get<T>(key: string): Promise<T | null> {
+    const read = await this.read(key);
+    if (!read) return null;
+    if (read.envelope && read.envelope.expiresAt > this.now()) return read.envelope.value as T;
+    const fileId = read.envelope ? sessionFileId(key) : null;
+    if (fileId !== null && (await this.get<true>(touchKey(fileId))) !== null) return read.envelope!.value as T;
+    // Expired or corrupt: treat as missing and clean up, unless a writer has already
+    // replaced the file with a fresh one since we read it (a rename gives a new inode).
+    await removeIfSame(read.file, read.ino);
+    return null;
+  }
+
+  private async read(key: string): Promise<{ file: string; ino: number; envelope: Envelope | null } | null> {
     const file = this.pathFor(key);
     let handle: fsp.FileHandle;
     try {
@@ -51,23 +71,28 @@ export class FileStateStore implements StateStore {
     } finally {
       await handle.close().catch(() => undefined);
     }
-    const envelope = parseEnvelope(text);
-    if (envelope && envelope.expiresAt > this.now()) return envelope.value as T;
-    // Expired or corrupt: treat as missing and clean up, unless a writer has already
-    // replaced the file with a fresh one since we read it (a rename gives a new inode).
-    await removeIfSame(file, ino);
-    return null;
+    return { file, ino, envelope: parseEnvelope(text) };
   }
 
   async set<T>(key: string, value: T, ttlSeconds: number): Promise<void> {
-    if (typeof ttlSeconds !== 'number' || !Number.isFinite(ttlSeconds) || ttlSeconds < 0) {
-      throw new ImportError('USAGE', `invalid state TTL ${String(ttlSeconds)} seconds`, {
-        hint: 'TTL_SECONDS must be a positive number',
-      });
+    const ttlMs = ttlMilliseconds(ttlSeconds);
+    await this.write(key, value, ttlMs);
+    const fileId = sessionFileId(key);
+    // Only a session with more than one key needs keeping together; a lone key has its own expiry.
+    if (fileId !== null && (await this.anyExists(sessionSiblings(key)))) await this.write(touchKey(fileId), true, ttlMs);
+  }
+
+  private async anyExists(keys: string[]): Promise<boolean> {
+    for (const key of keys) {
+      if (await fsp.access(this.pathFor(key)).then(() => true, () => false)) return true;
     }
+    return false;
+  }
+
+  private async write(key: string, value: unknown, ttlMs: number): Promise<void> {
     let text: string | undefined;
     try {
-      text = JSON.stringify({ expiresAt: this.now() + ttlSeconds * 1000, value });
+      text = JSON.stringify({ expiresAt: this.now() + ttlMs, value });
     } catch (error) {
       throw new ImportError('INTERNAL', `cannot serialize state ${key}: ${reason(error)}`, { cause: error });
     }
@@ -90,19 +115,52 @@ export class FileStateStore implements StateStore {
   }
 
   async delete(...keys: string[]): Promise<void> {
-    for (const key of keys) {
-      const file = this.pathFor(key);
-      try {
-        await fsp.unlink(file);
-      } catch (error) {
-        if (!isMissing(error)) throw ioError(`cannot delete state ${key} from ${file}`, error);
-      }
+    for (const key of keys) await this.unlink(key);
+    // A session cleared as a whole takes its keep-alive record with it.
+    const fileIds = new Set(keys.map(sessionFileId).filter((id): id is string => id !== null));
+    for (const fileId of fileIds) {
+      if (!(await this.anyExists(sessionKeys(fileId)))) await this.unlink(touchKey(fileId));
     }
+  }
+
+  private async unlink(key: string): Promise<void> {
+    const file = this.pathFor(key);
+    try {
+      await fsp.unlink(file);
+    } catch (error) {
+      if (!isMissing(error)) throw ioError(`cannot delete state ${key} from ${file}`, error);
+    }
+  }
+
+  async acquireLock(name: string, ttlSeconds: number): Promise<StateLock | null> {
+    const ttlMs = ttlMilliseconds(ttlSeconds);
+    try {
+      return await acquireFileLock(this.lockPathFor(name), name, ttlMs, this.now);
+    } catch (error) {
+      throw ioError(`cannot take lock ${name} in ${this.dir}`, error);
+    }
+  }
+
+  async lockExpiresAt(name: string): Promise<number | null> {
+    try {
+      return await fileLockExpiresAt(this.lockPathFor(name), this.now);
+    } catch (error) {
+      throw ioError(`cannot read lock ${name} in ${this.dir}`, error);
+    }
+  }
+
+  /** The file that holds a lock: encoded names have no '.', so it never meets a key's file. */
+  lockPathFor(name: string): string {
+    return path.join(this.dir, `${fileNameFor(name)}.lock`);
   }
 
   async close(): Promise<void> {
     // Nothing held open between calls.
   }
+}
+
+function touchKey(fileId: string): string {
+  return `session-ttl:${fileId}`;
 }
 
 /**

@@ -3,24 +3,49 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, runCli, scratchDir } from '../helpers/cli.js';
+import {
+  CONTACTS_ANALYSIS,
+  CONTACTS_COLUMN_SUMMARY,
+  CONTACTS_COLUMNS,
+  CONTACTS_ERROR_ROWS,
+  CONTACTS_IMPORT_RESULT,
+  CONTACTS_IMPORTED_EMAILS,
+  CONTACTS_INVALID_ROWS,
+  CONTACTS_MAP_RESULT,
+} from '../helpers/contacts-expectations.js';
+import { deleteKeys, rawClient, REDIS_URL, uniquePrefix } from '../helpers/redis.js';
 
 // The five steps, as a newcomer runs them from the README, on a realistic CSV: quoted commas
 // and newlines, unicode, an invalid email, a missing first name, an impossible phone, and a
-// duplicate (row 6 repeats row 1's email in other case).
+// duplicate (row 6 repeats row 1's email in other case). Run with state in local files and
+// with state in Redis: the output must be the same.
 
-const scratch = scratchDir();
-const cwd = scratch.dir;
-const home = ['--home', path.join(cwd, 'home')];
-let fileId = '';
+const redisPrefix = uniquePrefix('pipeline');
+const stateKinds: Array<[string, Record<string, string | undefined>]> = [
+  ['file', { REDIS_URL: undefined }],
+  ['redis', { REDIS_URL, REDIS_PREFIX: redisPrefix }],
+];
 
-beforeAll(async () => {
-  const upload = await runCli(['upload', path.join(FIXTURES, 'contacts.csv'), '--json', ...home], { cwd });
-  expect(upload.code, upload.stderr).toBe(0);
-  fileId = upload.json().fileId;
+afterAll(async () => {
+  const client = rawClient();
+  await deleteKeys(client, redisPrefix);
+  await client.quit();
 });
-afterAll(() => scratch.cleanup());
 
-describe('upload → analyze → map → preview → import', () => {
+describe.each(stateKinds)('upload → analyze → map → preview → import (%s state)', (kind, env) => {
+  const scratch = scratchDir();
+  const cwd = scratch.dir;
+  const home = ['--home', path.join(cwd, 'home')];
+  let fileId = '';
+  const cli = (args: string[]) => runCli(args, { cwd, env });
+
+  beforeAll(async () => {
+    const upload = await cli(['upload', path.join(FIXTURES, 'contacts.csv'), '--json', ...home]);
+    expect(upload.code, upload.stderr).toBe(0);
+    fileId = upload.json().fileId;
+  });
+  afterAll(() => scratch.cleanup());
+
   it('upload stored the file under the home folder', async () => {
     expect(fileId).toMatch(/^file_[0-9a-f-]{36}$/);
     const uploads = fs.readdirSync(path.join(cwd, 'home', 'uploads'));
@@ -29,43 +54,46 @@ describe('upload → analyze → map → preview → import', () => {
     expect(fs.readFileSync(path.join(cwd, 'home', 'uploads', uploads[0]))).toEqual(fs.readFileSync(path.join(FIXTURES, 'contacts.csv')));
   });
 
+  it(`kept the upload record in ${kind} state`, async () => {
+    const stateDir = path.join(cwd, 'home', 'state');
+    const client = rawClient();
+    const keys = await client.keys(`${redisPrefix}*${fileId}*`);
+    await client.quit();
+    if (kind === 'file') {
+      expect(fs.readdirSync(stateDir)).toEqual([`upload%3A${fileId}.json`]);
+      expect(keys).toEqual([]);
+    } else {
+      expect(fs.existsSync(stateDir)).toBe(false);
+      expect(keys).toEqual([`${redisPrefix}upload:${fileId}`]);
+    }
+  });
+
   it('analyze profiles every column with exact counts', async () => {
-    const result = await runCli(['analyze', '--file-id', fileId, '--json', ...home], { cwd });
+    const result = await cli(['analyze', '--file-id', fileId, '--json', ...home]);
     expect(result.code, result.stderr).toBe(0);
     const summary = result.json();
-    expect(summary).toMatchObject({
-      fileId,
-      totalRows: 12,
-      validRows: 9,
-      invalidRows: 3,
-      duplicateRows: 1,
-      format: { type: 'csv', encoding: 'utf-8', delimiter: ',' },
-    });
+    expect(summary).toMatchObject({ fileId, ...CONTACTS_ANALYSIS });
     expect(summary.sampleRows).toBeUndefined();
-    expect(summary.columns).toEqual(['Email Address', 'First Name', 'Last Name', 'Phone Number', 'Company Name', 'Job Title', 'City', 'Zip', 'Notes']);
+    expect(summary.columns).toEqual(CONTACTS_COLUMNS);
     expect(summary.suggestedMapping).toEqual(JSON.parse(fs.readFileSync(path.join(FIXTURES, 'mapping.json'), 'utf8')));
-    // 12 emails, 11 distinct after trimming (case differs on row 6, so it is distinct as text).
-    expect(summary.columnSummary['Email Address']).toMatchObject({ filled: 12, empty: 0, unique: 12, type: 'email' });
-    expect(summary.columnSummary['First Name']).toMatchObject({ filled: 11, empty: 1, unique: 10 });
-    expect(summary.columnSummary['Phone Number']).toMatchObject({ filled: 6, empty: 6, unique: 6 });
-    expect(summary.columnSummary['Notes']).toMatchObject({ filled: 4, empty: 8 });
+    expect(summary.columnSummary).toMatchObject(CONTACTS_COLUMN_SUMMARY);
     expect(summary.columnSummary['Zip'].samples).toContain('02134');
   });
 
   it('status reports the finished analysis', async () => {
-    const result = await runCli(['status', fileId, '--json', ...home], { cwd });
+    const result = await cli(['status', fileId, '--json', ...home]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.json()).toMatchObject({ status: 'complete', progress: 100, processed: 12, summary: { totalRows: 12 } });
   });
 
   it('map --auto saves the suggested mapping and reports sample validity', async () => {
-    const result = await runCli(['map', '--file-id', fileId, '--auto', '--json', ...home], { cwd });
+    const result = await cli(['map', '--file-id', fileId, '--auto', '--json', ...home]);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.json()).toMatchObject({ success: true, validRows: 9, invalidRows: 3 });
+    expect(result.json()).toMatchObject(CONTACTS_MAP_RESULT);
   });
 
   it('preview pages through mapped rows with reasons', async () => {
-    const page = await runCli(['preview', '--file-id', fileId, '--page-size', '5', '--page', '2', '--json', ...home], { cwd });
+    const page = await cli(['preview', '--file-id', fileId, '--page-size', '5', '--page', '2', '--json', ...home]);
     expect(page.code, page.stderr).toBe(0);
     const body = page.json();
     expect(body).toMatchObject({ total: 12, page: 2, pageSize: 5 });
@@ -75,36 +103,27 @@ describe('upload → analyze → map → preview → import', () => {
     expect(body.rows[2]).toMatchObject({ _isValid: false, phone: '12' });
     expect(body.rows[2]._errors.join()).toMatch(/Phone/);
 
-    const invalid = await runCli(['preview', '--file-id', fileId, '--invalid-only', '--json', ...home], { cwd });
+    const invalid = await cli(['preview', '--file-id', fileId, '--invalid-only', '--json', ...home]);
     const rows = invalid.json().rows;
     expect(invalid.json().total).toBe(3);
-    expect(rows.map((r: any) => r._rowIndex)).toEqual([4, 5, 8]);
+    expect(rows.map((r: any) => r._rowIndex)).toEqual(CONTACTS_INVALID_ROWS);
     expect(rows[0]._errors.join()).toMatch(/Email/);
     expect(rows[1]._errors.join()).toMatch(/First Name/);
   });
 
   it('import writes the valid rows, normalized, and clears the session', async () => {
     const report = path.join(cwd, 'rejected.csv');
-    const result = await runCli(['import', '--file-id', fileId, '--errors-out', report, '--json', ...home], { cwd });
+    const result = await cli(['import', '--file-id', fileId, '--errors-out', report, '--json', ...home]);
     expect(result.code, result.stderr).toBe(0);
     const body = result.json();
-    expect(body).toMatchObject({ success: true, imported: 8, updated: 0, skipped: 4, invalid: 3, duplicates: 1, excluded: 0, errorReport: report });
-    expect(body.errors.map((e: any) => e.row)).toEqual([4, 5, 6, 8]);
+    expect(body).toMatchObject({ ...CONTACTS_IMPORT_RESULT, errorReport: report });
+    expect(body.errors.map((e: any) => e.row)).toEqual(CONTACTS_ERROR_ROWS);
 
     const db = new Database(path.join(cwd, 'contacts.db'), { readonly: true });
     const contacts = db.prepare('SELECT * FROM contacts ORDER BY id').all() as any[];
     const run = db.prepare('SELECT * FROM contact_imports').get() as any;
     db.close();
-    expect(contacts.map((c) => c.email)).toEqual([
-      'ana.garcia@example.com',
-      'bob@example.com',
-      'chen.wei@example.cn',
-      'emil@example.de',
-      'grace@example.com',
-      'helene@example.fr',
-      'ivan@example.ru',
-      'judy@example.com',
-    ]);
+    expect(contacts.map((c) => c.email)).toEqual(CONTACTS_IMPORTED_EMAILS);
     const byEmail = Object.fromEntries(contacts.map((c) => [c.email, c]));
     expect(byEmail['ana.garcia@example.com']).toMatchObject({ first_name: 'Ana', last_name: 'García', phone: '+15551234567', company: 'Acme, Inc.', zip_code: '28001', notes: null });
     expect(byEmail['bob@example.com']).toMatchObject({ title: 'Sales "Lead"', notes: 'Met at "Expo"', phone: '+15551234568' });
@@ -119,8 +138,17 @@ describe('upload → analyze → map → preview → import', () => {
     expect(csv).toContain('not-an-email');
     expect(csv).toContain('duplicate of row 1');
 
-    const again = await runCli(['preview', '--file-id', fileId, ...home], { cwd });
+    const again = await cli(['preview', '--file-id', fileId, ...home]);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/unknown or expired fileId/);
+  });
+
+  it('left no state behind: session cleared, import lock released', async () => {
+    const client = rawClient();
+    const keys = await client.keys(`${redisPrefix}*${fileId}*`);
+    await client.quit();
+    expect(keys).toEqual([]);
+    const stateDir = path.join(cwd, 'home', 'state');
+    if (kind === 'file') expect(fs.readdirSync(stateDir)).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import { ImportError } from '../../errors.js';
 import { analyze } from '../../pipeline/analyze.js';
 import { upload } from '../../pipeline/upload.js';
 import { withContext } from '../command-context.js';
+import { parsePositiveInt } from '../parse-options.js';
 import { interruptSignal } from '../interrupt.js';
 import { progressBar } from '../ui/progress.js';
 import { renderAnalysis } from '../ui/render-analysis.js';
@@ -12,13 +13,15 @@ export interface ReadFlags {
   sheet?: string;
   encoding?: string;
   delimiter?: string;
+  headerRow?: number;
 }
 
 export function addReadOptions(command: Command): Command {
   return command
     .option('--sheet <name|index>', 'spreadsheet sheet, by name or 1-based index (default: the first)')
     .option('--encoding <name>', 'text encoding of a CSV, e.g. utf-8, windows-1252, utf-16le (default: detected)')
-    .option('--delimiter <char>', 'CSV delimiter: , ; | or tab (default: detected)');
+    .option('--delimiter <char>', 'CSV delimiter: , ; | or tab (default: detected)')
+    .option('--header-row <n>', 'line (CSV) or sheet row of the column names, 1-based (default: detected, skipping a title block)', parsePositiveInt);
 }
 
 export function registerAnalyze(program: Command): void {
@@ -45,8 +48,13 @@ Examples:
       await withContext(cmd, async (ctx, output) => {
         const bar = progressBar(output);
         try {
-          const fileId = flags.fileId ?? (await upload(ctx, sourceOf(path!, flags.filename), { onProgress: bar.listener })).fileId;
-          const summary = await analyze(ctx, fileId, { ...flags, onProgress: bar.listener, signal: interruptSignal() });
+          const fileId = flags.fileId ?? (await upload(ctx, sourceOf(path!, flags.filename), { onProgress: bar.listener, signal: interruptSignal() })).fileId;
+          const summary = await analyze(ctx, fileId, {
+            ...flags,
+            discardRefusedFile: flags.fileId === undefined,
+            onProgress: bar.listener,
+            signal: interruptSignal(),
+          });
           bar.stop();
           output.result(summary, () => renderAnalysis(output, summary));
         } finally {

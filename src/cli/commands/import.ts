@@ -10,6 +10,7 @@ import { renderImport } from '../ui/render-import.js';
 export interface ImportFlags {
   database?: string;
   table?: string;
+  schema?: string;
   excludeRows?: number[];
   onDuplicate?: OnDuplicate;
   dryRun?: boolean;
@@ -20,8 +21,9 @@ export interface ImportFlags {
 
 export function addImportOptions(command: Command): Command {
   return command
-    .option('--database <url>', 'sqlite:path.db (default: DATABASE_URL, else sqlite:contacts.db)')
+    .option('--database <url>', 'sqlite:path.db or postgres://user@host/db (default: DATABASE_URL, else sqlite:contacts.db)')
     .option('--table <name>', 'contacts table name (default: contacts)')
+    .option('--schema <name>', 'PostgreSQL schema for the tables, created if missing (default: ?schema= in the URL, else the search_path)')
     .option('--exclude-rows <rows>', 'data rows to leave out, e.g. 5,12,40-45 (numbered as preview shows them)', parseRowList)
     .option('--on-duplicate <mode>', 'an email already in the table: skip (default) or update its non-empty fields', oneOf(['skip', 'update'] as const))
     .option('--dry-run', 'do everything but commit')
@@ -34,6 +36,7 @@ export function importOptionsOf(flags: ImportFlags): ImportOptions {
   return {
     database: flags.database,
     table: flags.table,
+    schema: flags.schema,
     excludeRows: flags.excludeRows,
     onDuplicate: flags.onDuplicate,
     dryRun: flags.dryRun,
@@ -56,6 +59,7 @@ export function registerImport(program: Command): void {
 Examples:
   $ contact-import import --file-id file_0b8e…
   $ contact-import import --file-id file_0b8e… --database sqlite:crm.db --on-duplicate update --errors-out rejected.csv
+  $ contact-import import --file-id file_0b8e… --database postgres://app@db.internal/crm --schema sales
   $ contact-import import --file-id file_0b8e… --dry-run --max-invalid 2% --json`,
     )
     .action(async (flags: ImportFlags & { fileId: string }, cmd: Command) => {

@@ -34,6 +34,7 @@ Examples:
           sheet: flags.sheet,
           encoding: flags.encoding,
           delimiter: flags.delimiter,
+          headerRow: flags.headerRow,
           keepUpload: flags.keepUpload,
           onProgress: bar.listener,
         }).finally(() => bar.stop());

@@ -1,4 +1,3 @@
-import inquirer from 'inquirer';
 import { ImportError } from '../../errors.js';
 import { SYSTEM_FIELDS, type StoredAnalysis } from '../../types.js';
 import type { Output } from './output.js';
@@ -11,6 +10,8 @@ const SKIP = '';
  * always there, and a field already taken by an earlier column is shown but disabled.
  */
 export async function promptMapping(output: Output, analysis: StoredAnalysis): Promise<Record<string, string>> {
+  // Loaded only when someone is asked: scripts and cron never pay for it.
+  const { default: inquirer } = await import('inquirer');
   const prompt = inquirer.createPromptModule({ input: process.stdin, output: output.stderr });
   const mapping: Record<string, string> = Object.create(null);
   const taken = new Map<string, string>();

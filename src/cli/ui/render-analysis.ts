@@ -8,13 +8,14 @@ export function renderAnalysis(output: Output, summary: AnalysisSummary): void {
   const format = [summary.format.type.toUpperCase(), summary.format.encoding];
   if (summary.format.delimiter) format.push(`delimiter ${JSON.stringify(summary.format.delimiter)}`);
   if (summary.format.sheet) format.push(`sheet "${safeText(summary.format.sheet)}"`);
+  if (summary.format.headerRow) format.push(`header on ${summary.format.type === 'csv' ? 'line' : 'row'} ${summary.format.headerRow}`);
   output.info(`${style.bold(safeText(summary.fileName))}  (${format.join(', ')})`);
   output.info(
     `${summary.totalRows} rows: ${style.green(`${summary.validRows} valid`)}, ` +
       `${summary.invalidRows > 0 ? style.red(`${summary.invalidRows} invalid`) : '0 invalid'}, ` +
       `${summary.duplicateRows} duplicate emails (under the suggested mapping)`,
   );
-  for (const warning of summary.warnings ?? []) output.warn(warning);
+  for (const warning of summary.warnings ?? []) output.warn(safeText(warning));
   const rows = summary.columns.map((column) => {
     const stats = summary.columnSummary[column];
     return [

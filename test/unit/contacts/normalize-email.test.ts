@@ -6,6 +6,25 @@ describe('normalizeEmail', () => {
   it('trims and lower-cases', () => {
     expect(normalizeEmail('  Bob.Smith@Example.COM \t')).toBe('bob.smith@example.com');
   });
+
+  it('drops invisible characters and no-break spaces that copy-paste leaves behind', () => {
+    for (const raw of ['ann@example.com\u200b', '\ufeffann@example.com', 'ann\u200c@exam\u200dple.com', '\u00a0ann@example.com\u202f', 'ann@example.com\u2060']) {
+      expect(normalizeEmail(raw), JSON.stringify(raw)).toBe('ann@example.com');
+    }
+  });
+
+  it('puts addresses in NFC, so both spellings of é are one address', () => {
+    const composed = 'jos\u00e9@example.com';
+    const decomposed = 'jose\u0301@example.com';
+    expect(normalizeEmail(decomposed)).toBe(composed);
+    expect(normalizeEmail('JOSE\u0301@EXAMPLE.COM')).toBe(composed);
+  });
+
+  it('keeps internationalized domains as written, lower-cased', () => {
+    expect(normalizeEmail('Ann@Bücher.DE')).toBe('ann@bücher.de');
+    expect(normalizeEmail('ann@XN--BCHER-KVA.de')).toBe('ann@xn--bcher-kva.de');
+    expect(isValidEmail(normalizeEmail('Ann@Bücher.DE'))).toBe(true);
+  });
 });
 
 describe('isValidEmail', () => {

@@ -5,6 +5,29 @@ import { isCountryCode, normalizePhone } from '../../../src/contacts/normalize-p
 const ok = (value: string) => ({ ok: true, value });
 
 describe('normalizePhone', () => {
+  it('reads the ways exports write numbers', () => {
+    const cases: Array<[string, string]> = [
+      ['+44 20 7946 0958', '+442079460958'],
+      ['(555) 123-4567 ext 89', '+15551234567;ext=89'],
+      ['555.123.4567', '+15551234567'],
+      ['0049-30-123456', '+4930123456'],
+      ['+1 (555) 123-4567 x89', '+15551234567;ext=89'],
+      ['tel:+1-555-123-4567', '+15551234567'],
+      ['TEL:+1-555-123-4567;ext=89', '+15551234567;ext=89'],
+      ['5551234567', '+15551234567'],
+      ['555\u00a0123\u00a04567', '+15551234567'],
+    ];
+    for (const [raw, e164] of cases) expect(normalizePhone(raw, 'US'), raw).toEqual(ok(e164));
+  });
+
+  it('refuses a number Excel turned into scientific notation, saying why', () => {
+    for (const raw of ['5.55123E+09', '5,55123E+09', '1E+10', '4.4207946E+11']) {
+      const result = normalizePhone(raw, 'US');
+      expect(result.ok, raw).toBe(false);
+      expect(!result.ok && result.reason).toMatch(/scientific notation.*format the column as text/);
+    }
+  });
+
   it('stores common US formats in E.164', () => {
     expect(normalizePhone('555.123.4567', 'US')).toEqual(ok('+15551234567'));
     expect(normalizePhone('(555) 123-4567', 'US')).toEqual(ok('+15551234567'));

@@ -62,6 +62,29 @@ describe('validateContact', () => {
     expect(multi?.message).not.toContain('\n');
   });
 
+  it('rejects NUL characters and lone surrogates in any field, which no database stores as given', () => {
+    expect(validateContact({ email: 'a@b.co', firstName: 'A', lastName: 'Lee\u0000', notes: 'x\uD800y' }, US)).toEqual({
+      contact: null,
+      errors: [
+        { field: 'lastName', message: 'Last Name contains a NUL character' },
+        { field: 'notes', message: 'Notes contains invalid Unicode' },
+      ],
+    });
+    expect(validateContact({ email: 'a\u0000@b.co', firstName: '\uDC00x', phone: '555\u0000' }, US).errors).toEqual([
+      { field: 'email', message: 'Email contains a NUL character' },
+      { field: 'firstName', message: 'First Name contains invalid Unicode' },
+      { field: 'phone', message: 'Phone contains a NUL character' },
+    ]);
+    // A high surrogate at the very end, a low one at the very start.
+    expect(validateContact({ email: 'a@b.co', firstName: 'A', city: 'Oslo\uD83D' }, US).errors[0]?.message).toBe('City contains invalid Unicode');
+    // Paired surrogates (emoji) and other control characters are fine.
+    expect(validateContact({ email: 'a@b.co', firstName: '😀\u0001\u202e', city: '\uD83D\uDE00' }, US).contact).toEqual({
+      email: 'a@b.co',
+      firstName: '😀\u0001\u202e',
+      city: '😀',
+    });
+  });
+
   it('never splits an emoji when truncating', () => {
     const emoji = '😀'.repeat(50);
     const [error] = validateContact({ email: emoji, firstName: 'A' }, US).errors;

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ContactStore } from '../../../src/db/contact-store.js';
 import { openContactStore, parseDatabaseUrl, redactDatabaseUrl } from '../../../src/db/open-contact-store.js';
 import { ImportError } from '../../../src/errors.js';
+import { rejectionOf } from '../../helpers/import-error.js';
 
 let dir: string;
 const stores: ContactStore[] = [];
@@ -31,14 +32,6 @@ function failure(fn: () => unknown): ImportError {
 }
 
 
-async function caught(promise: Promise<unknown>): Promise<ImportError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ImportError);
-  return error as ImportError;
-}
 
 describe('parseDatabaseUrl', () => {
   it.each([
@@ -60,8 +53,8 @@ describe('parseDatabaseUrl', () => {
     expect(parseDatabaseUrl(url)).toEqual({ engine: 'sqlite', path: expected });
   });
 
-  it.each(['postgres://u:p@h/db', 'postgresql://h/db', 'POSTGRES://h'])('%j → postgres', (url) => {
-    expect(parseDatabaseUrl(url)).toEqual({ engine: 'postgres' });
+  it.each(['postgres://u:p@h/db', 'postgresql://h/db?schema=crm', 'POSTGRES://h', 'postgres://'])('%j → postgres', (url) => {
+    expect(parseDatabaseUrl(`  ${url} `)).toEqual({ engine: 'postgres', url });
   });
 
   it.each(['mysql://root:hunter2@localhost/db', 'contacts.csv', '', 'sqlite:', 'sqlite://', 'file://remotehost/x.db', 'http://x/y.db'])(
@@ -115,13 +108,20 @@ describe('openContactStore', () => {
     db.close();
   });
 
-  it('reports PostgreSQL as not configured, without the password', async () => {
-    const error = await caught(openContactStore('postgres://admin:topsecret@db.internal:5432/crm', {}));
-    expect(error).toBeInstanceOf(ImportError);
-    expect(error.code).toBe('NOT_CONFIGURED');
-    expect(error.message).toBe('PostgreSQL support is not available yet');
-    expect(error.hint).toBe('use a sqlite: URL');
+  it('reports an unreachable PostgreSQL server as IO, without the password', async () => {
+    // Port 1 on the loopback interface: nothing listens there, so the refusal is immediate.
+    const error = await rejectionOf(openContactStore('postgres://admin:topsecret@127.0.0.1:1/crm', {}));
+    expect(error.code).toBe('IO');
+    expect(error.message).toBe('cannot connect to PostgreSQL at admin@127.0.0.1:1/crm: connection refused');
+    expect(error.hint).toBeTruthy();
     expect(JSON.stringify({ m: error.message, h: error.hint })).not.toContain('topsecret');
+  });
+
+  it('refuses --schema for SQLite', async () => {
+    const error = await rejectionOf(openContactStore(`sqlite:${path.join(dir, 'c.db')}`, { schema: 'crm' }));
+    expect(error.code).toBe('USAGE');
+    expect(error.message).toBe('--schema applies to PostgreSQL only');
+    expect(fs.readdirSync(dir)).toEqual([]);
   });
 
   it('rejects unsupported URLs', async () => {

@@ -6,6 +6,7 @@ import { text } from 'node:stream/consumers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ImportError } from '../../../src/errors.js';
 import { LocalFileStore } from '../../../src/files/local-file-store.js';
+import { rejectionOf } from '../../helpers/import-error.js';
 
 let root: string;
 let store: LocalFileStore;
@@ -27,14 +28,6 @@ function listFiles(dir: string): string[] {
     .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)));
 }
 
-async function rejection(promise: Promise<unknown>): Promise<ImportError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ImportError);
-  return error as ImportError;
-}
 
 describe('LocalFileStore', () => {
   const key = 'uploads/1732400000000-k3j9x0-contacts.csv';
@@ -72,7 +65,7 @@ describe('LocalFileStore', () => {
     const done = store.put(key, body);
     body.push(Buffer.alloc(64 * 1024, 1));
     setTimeout(() => body.destroy(new Error('network dropped')), 20);
-    const error = await rejection(done);
+    const error = await rejectionOf(done);
     expect(error.code).toBe('IO');
     expect(error.message).toContain('network dropped');
     expect(error.hint).toBeTruthy();
@@ -85,7 +78,7 @@ describe('LocalFileStore', () => {
     const done = store.put(key, body);
     body.push('partial');
     setTimeout(() => body.destroy(), 20);
-    await rejection(done);
+    await rejectionOf(done);
     expect(listFiles(root)).toEqual([]);
   });
 
@@ -94,7 +87,7 @@ describe('LocalFileStore', () => {
     const body = new Readable({ read() {} });
     const done = store.put(key, body);
     setTimeout(() => body.destroy(limit), 10);
-    expect(await rejection(done)).toBe(limit);
+    expect(await rejectionOf(done)).toBe(limit);
     expect(listFiles(root)).toEqual([]);
   });
 
@@ -103,13 +96,13 @@ describe('LocalFileStore', () => {
     const body = new Readable({ read() {} });
     const done = store.put(key, body);
     setTimeout(() => body.destroy(new Error('boom')), 10);
-    await rejection(done);
+    await rejectionOf(done);
     expect(fs.readFileSync(path.join(root, key), 'utf8')).toBe('good');
     expect(listFiles(root)).toEqual([key]);
   });
 
   it('reports NOT_FOUND with a hint when opening a missing key', async () => {
-    const error = await rejection(store.open('uploads/nope.csv'));
+    const error = await rejectionOf(store.open('uploads/nope.csv'));
     expect(error.code).toBe('NOT_FOUND');
     expect(error.hint).toMatch(/upload it again/);
     expect(await store.stat('uploads/nope.csv')).toBeNull();
@@ -118,7 +111,7 @@ describe('LocalFileStore', () => {
   it('treats a folder as missing', async () => {
     fs.mkdirSync(path.join(root, 'uploads', 'dir'), { recursive: true });
     expect(await store.stat('uploads/dir')).toBeNull();
-    expect((await rejection(store.open('uploads/dir'))).code).toBe('NOT_FOUND');
+    expect((await rejectionOf(store.open('uploads/dir'))).code).toBe('NOT_FOUND');
   });
 
   it.each([
@@ -137,12 +130,41 @@ describe('LocalFileStore', () => {
       store.stat(bad),
       store.delete(bad),
     ]) {
-      expect((await rejection(attempt)).code).toBe('USAGE');
+      expect((await rejectionOf(attempt)).code).toBe('USAGE');
     }
     expect(fs.readdirSync(path.dirname(root)).filter((n) => n === 'outside.csv')).toEqual([]);
   });
 
   it('reports kind local', () => {
     expect(store.kind).toBe('local');
+  });
+
+  it('reports progress as bytes are written', async () => {
+    const seen: number[] = [];
+    await store.put(key, Readable.from([Buffer.from('abc'), Buffer.from('defg')]), { onProgress: (b) => seen.push(b) });
+    expect(seen).toEqual([3, 7]);
+  });
+
+  it('lists stored files under a prefix, without temp files or other folders', async () => {
+    await store.put('uploads/1-aaaaaa-a.csv', Readable.from(['a,b\n']));
+    await store.put('uploads/2-bbbbbb-b.csv', Readable.from(['abc']));
+    await store.put('templates/crm.json', Readable.from(['{}']));
+    fs.writeFileSync(path.join(root, 'uploads', '.3-cccccc-c.csv.0123.part'), 'in progress');
+    const listed = [];
+    for await (const file of store.list('uploads/')) listed.push(file);
+    expect(listed.map((f) => [f.key, f.size]).sort()).toEqual([
+      ['uploads/1-aaaaaa-a.csv', 4],
+      ['uploads/2-bbbbbb-b.csv', 3],
+    ]);
+    expect(listed[0]!.lastModified).toBeInstanceOf(Date);
+    const narrowed = [];
+    for await (const file of store.list('uploads/2-')) narrowed.push(file.key);
+    expect(narrowed).toEqual(['uploads/2-bbbbbb-b.csv']);
+  });
+
+  it('lists nothing when the folder does not exist yet', async () => {
+    const listed = [];
+    for await (const file of store.list('uploads/')) listed.push(file);
+    expect(listed).toEqual([]);
   });
 });

@@ -174,9 +174,9 @@ describe('CSV records: line endings and quoting', () => {
     expect(result.records.map((r) => r.line)).toEqual([2, 4]);
   });
 
-  it('stores values byte for byte, without trimming', async () => {
-    const result = await readAll('email,name\n  a@b.c , Ann \n');
-    expect(valuesOf(result)).toEqual([['  a@b.c ', ' Ann ']]);
+  it('keeps values byte for byte, but for spaces before them (ltrim: every field rule trims)', async () => {
+    const result = await readAll('email,name,notes\n  a@b.c , Ann ,"  two  spaces  "\n');
+    expect(valuesOf(result)).toEqual([['a@b.c ', 'Ann ', '  two  spaces  ']]);
   });
 
   it('keeps stray quotes inside unquoted fields', async () => {

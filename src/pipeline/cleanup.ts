@@ -1,0 +1,60 @@
+import type { StoredFile } from '../files/file-store.js';
+import { ImportError } from '../errors.js';
+import { checkUploadStore } from './check-upload-store.js';
+import type { Context } from './context.js';
+import { clearSession, requireUpload } from './session.js';
+
+/** Where `upload` puts files (makeStorageKey); cleanup never touches anything else. */
+export const UPLOADS_PREFIX = 'uploads/';
+
+export interface CleanupOptions {
+  /** Report what would be deleted, delete nothing. */
+  dryRun?: boolean;
+}
+
+export interface CleanupResult {
+  /** Stored files removed (or, with dryRun, that would be). */
+  deleted: Array<{ key: string; size?: number; lastModified?: string }>;
+  /** Sessions whose state was cleared. */
+  sessions: string[];
+  dryRun: boolean;
+}
+
+/** Deletes one session: its stored file (if it ever arrived) and its state. */
+export async function cleanupUpload(ctx: Context, fileId: string, options: CleanupOptions = {}): Promise<CleanupResult> {
+  const upload = await requireUpload(ctx, fileId);
+  checkUploadStore(ctx, upload);
+  const dryRun = Boolean(options.dryRun);
+  const stat = await ctx.files.stat(upload.key);
+  if (!dryRun) {
+    if (stat) await ctx.files.delete(upload.key);
+    await clearSession(ctx, fileId);
+  }
+  return { deleted: stat ? [{ key: upload.key, size: stat.size }] : [], sessions: [fileId], dryRun };
+}
+
+/**
+ * Deletes every stored upload last modified more than `olderThanMs` ago, whichever session it
+ * belonged to (sessions expire by TTL on their own; a file outlives them when a step failed or
+ * `run --keep-upload` was used). A session whose file is gone says so and asks for a new upload.
+ */
+export async function cleanupOlderThan(ctx: Context, olderThanMs: number, options: CleanupOptions = {}): Promise<CleanupResult> {
+  if (!Number.isFinite(olderThanMs) || olderThanMs < 0) {
+    throw new ImportError('USAGE', 'the age must be a duration of 0 or more', { hint: 'e.g. --older-than 7d' });
+  }
+  const dryRun = Boolean(options.dryRun);
+  const cutoff = Date.now() - olderThanMs;
+  const old: StoredFile[] = [];
+  // Listed in full before deleting: deleting while paging a listing can skip keys on some servers.
+  for await (const file of ctx.files.list(UPLOADS_PREFIX)) {
+    if (file.lastModified.getTime() <= cutoff) old.push(file);
+  }
+  if (!dryRun) {
+    for (const file of old) await ctx.files.delete(file.key);
+  }
+  return {
+    deleted: old.map((file) => ({ key: file.key, size: file.size, lastModified: file.lastModified.toISOString() })),
+    sessions: [],
+    dryRun,
+  };
+}

@@ -1,0 +1,31 @@
+import type { Readable } from 'node:stream';
+import { ByteSource } from '../records/byte-source.js';
+import { detectFileKind, MAGIC_HEAD_BYTES } from '../records/detect-file-kind.js';
+import type { FileKind, UploadRecord } from '../types.js';
+import { STORAGE_KEYS } from '../types.js';
+import type { Context } from './context.js';
+
+/**
+ * A presigned upload's kind is unknown when its session opens: the bytes go from the client
+ * straight to S3. On the first read the head of the object is sniffed, as `upload` sniffs a
+ * local file, and the record is updated with the kind and the real size. The returned stream
+ * replays those head bytes, so the object is read once.
+ */
+export async function settleUpload(
+  ctx: Context,
+  upload: UploadRecord,
+  input: Readable,
+  size: number,
+): Promise<{ kind: FileKind; input: Readable }> {
+  const bytes = new ByteSource(input, upload.fileName);
+  try {
+    const kind = detectFileKind((await bytes.head(MAGIC_HEAD_BYTES)).head, upload.fileName);
+    const settled: UploadRecord = { ...upload, kind, size };
+    delete settled.expiresAt;
+    await ctx.state.set(STORAGE_KEYS.upload(upload.fileId), settled, ctx.config.ttlSeconds);
+    return { kind, input: bytes.stream() };
+  } catch (error) {
+    bytes.close();
+    throw error;
+  }
+}

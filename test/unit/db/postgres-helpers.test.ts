@@ -1,0 +1,77 @@
+// The pure parts of the PostgreSQL store; the store itself runs against a real server in
+// test/integration/.
+import { describe, expect, it } from 'vitest';
+import { encodeCopyText } from '../../../src/db/copy-rows.js';
+import { postgresFailure } from '../../../src/db/postgres-failure.js';
+import { parsePostgresUrl } from '../../../src/db/postgres-url.js';
+import { ImportError } from '../../../src/errors.js';
+
+describe('encodeCopyText', () => {
+  it('writes tab-separated lines with \\N for missing values', () => {
+    expect(encodeCopyText([[0, 0, 'a@b.co', 'Ann', null, undefined, ''], [1, 0, 'b@b.co', 'Bob', 'x', 'y', 'z']])).toBe(
+      '0\t0\ta@b.co\tAnn\t\\N\t\\N\t\n1\t0\tb@b.co\tBob\tx\ty\tz\n',
+    );
+  });
+
+  it('escapes backslash, tab, newline and carriage return, and nothing else', () => {
+    expect(encodeCopyText([['a\\b', 'c\td', 'e\nf', 'g\r\nh', '\\N', '\\.', '"\',;| é 🙂']])).toBe(
+      'a\\\\b\tc\\td\te\\nf\tg\\r\\nh\t\\\\N\t\\\\.\t"\',;| é 🙂\n',
+    );
+  });
+
+  it('returns nothing for no rows', () => {
+    expect(encodeCopyText([])).toBe('');
+  });
+});
+
+describe('parsePostgresUrl', () => {
+  it('leaves URLs without a schema parameter untouched', () => {
+    for (const url of ['postgres://u:p%40ss@h:5432/db', 'postgresql://h/db?sslmode=require&options=-c%20search_path%3Dx', 'postgres://']) {
+      expect(parsePostgresUrl(url)).toEqual({ connectionString: url });
+    }
+  });
+
+  it('takes ?schema= out for itself', () => {
+    expect(parsePostgresUrl('postgres://u@h/db?schema=crm')).toEqual({ connectionString: 'postgres://u@h/db', schema: 'crm' });
+    expect(parsePostgresUrl(' postgres://u@h/db?sslmode=disable&schema=Sales&application_name=x ')).toEqual({
+      connectionString: 'postgres://u@h/db?sslmode=disable&application_name=x',
+      schema: 'Sales',
+    });
+  });
+
+  it('rejects a schema name that is not a plain identifier', () => {
+    expect(() => parsePostgresUrl('postgres://h/db?schema=a;drop')).toThrow(ImportError);
+    expect(() => parsePostgresUrl('postgres://h/db?schema=')).toThrow(/invalid schema name/);
+  });
+});
+
+describe('postgresFailure', () => {
+  const context = 'cannot connect to PostgreSQL at u@h:5432/db';
+
+  it.each([
+    [{ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:5432' }, 'connection refused', /server is running/],
+    [{ code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND nohost' }, 'host not found', /PGHOST/],
+    [{ code: '28P01', message: 'password authentication failed for user "u"' }, 'password authentication failed for user "u"', /PGPASSWORD/],
+    [{ code: '3D000', message: 'database "db" does not exist' }, 'database "db" does not exist', /createdb/],
+    [{ code: '42501', message: 'permission denied for schema public' }, 'permission denied for schema public', /--schema/],
+    [new Error('timeout expired'), 'no answer from the server in time', /server is running/],
+    [new Error('The server does not support SSL connections'), 'The server does not support SSL connections', /sslmode=disable/],
+    [{ code: '57P01', message: 'terminating connection due to administrator command' }, 'the connection was lost (terminating connection due to administrator command)', /run the same import again/],
+    [new Error('Connection terminated unexpectedly'), 'the connection was lost (Connection terminated unexpectedly)', /run the same import again/],
+  ])('explains %j', (error, reason, hint) => {
+    const failure = postgresFailure(error, context);
+    expect(failure.code).toBe('IO');
+    expect(failure.message).toBe(`${context}: ${reason}`);
+    expect(failure.hint).toMatch(hint);
+    expect(failure.cause).toBe(error);
+  });
+
+  it('adds the server detail and the row, and passes ImportErrors through', () => {
+    const failure = postgresFailure({ code: '23502', message: 'null value in column "email"', detail: 'Failing row contains (…).' }, 'cannot write', { row: 7 });
+    expect(failure.message).toBe('cannot write: null value in column "email" (Failing row contains (…).)');
+    expect(failure.hint).toBeUndefined();
+    expect(failure.place.row).toBe(7);
+    const usage = new ImportError('USAGE', 'bad table');
+    expect(postgresFailure(usage, 'x')).toBe(usage);
+  });
+});
