@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, FIXTURES, runCli, scratchDir } from '../helpers/cli.js';
 
 // The interactive mapping, driven through a real pseudo-terminal as a person would: Enter
-// accepts the preselected suggestion, arrow keys move to another choice.
+// accepts the preselected suggestion, arrow keys move to another choice, Ctrl-C cancels.
 
 const scratch = scratchDir();
 const cwd = scratch.dir;
@@ -13,52 +13,63 @@ afterAll(() => scratch.cleanup());
 
 const DOWN = '\x1b[B';
 const ENTER = '\r';
+const CTRL_C = '\x03';
 
 function stripAnsi(text: string): string {
   return text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
 }
 
-describe('map on a terminal', () => {
-  it('asks one column at a time, suggestion preselected, skip available', async () => {
-    const analyzed = await runCli(['analyze', path.join(FIXTURES, 'contacts.csv'), '--json', ...home], { cwd });
-    const fileId = analyzed.json().fileId;
+async function analyzedFileId(): Promise<string> {
+  const analyzed = await runCli(['analyze', path.join(FIXTURES, 'contacts.csv'), '--json', ...home], { cwd });
+  return analyzed.json().fileId;
+}
 
-    const env = { ...process.env, NO_COLOR: '1' } as Record<string, string>;
-    delete env.CI;
-    const term = pty.spawn(process.execPath, [BIN, 'map', '--file-id', fileId, ...home], { cols: 140, rows: 50, cwd, env });
-    let screen = '';
-    let seen = 0;
-    const exited = new Promise<number>((resolve) => term.onExit(({ exitCode }) => resolve(exitCode)));
-    term.onData((data) => (screen += data));
-
-    /** Waits until `text` appears after everything already consumed. */
-    async function waitFor(text: string | RegExp, timeoutMs = 10_000): Promise<void> {
+/** The CLI on a pseudo-terminal (no CI variable, so it behaves as on a person's terminal). */
+function onTerminal(args: string[]) {
+  const env = { ...process.env, NO_COLOR: '1' } as Record<string, string>;
+  delete env.CI;
+  const term = pty.spawn(process.execPath, [BIN, ...args], { cols: 140, rows: 50, cwd, env });
+  let screen = '';
+  let seen = 0;
+  term.onData((data) => (screen += data));
+  const exited = new Promise<number>((resolve) => term.onExit(({ exitCode }) => resolve(exitCode)));
+  return {
+    exited,
+    write: (keys: string) => term.write(keys),
+    screen: () => stripAnsi(screen),
+    /** Waits until `text` appears after everything already waited for. */
+    async waitFor(text: string | RegExp, timeoutMs = 10_000): Promise<void> {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const fresh = stripAnsi(screen.slice(seen));
-        const index = typeof text === 'string' ? fresh.indexOf(text) : fresh.search(text);
-        if (index >= 0) {
+        if (typeof text === 'string' ? fresh.includes(text) : text.test(fresh)) {
           seen = screen.length;
           return;
         }
         if (Date.now() > deadline) throw new Error(`timed out waiting for ${text}; screen:\n${stripAnsi(screen)}`);
         await new Promise((r) => setTimeout(r, 20));
       }
-    }
+    },
+  };
+}
 
+describe('map on a terminal', () => {
+  it('asks one column at a time, suggestion preselected, skip available', async () => {
+    const fileId = await analyzedFileId();
+    const terminal = onTerminal(['map', '--file-id', fileId, ...home]);
     const columns = ['Email Address', 'First Name', 'Last Name', 'Phone Number', 'Company Name', 'Job Title', 'City', 'Zip'];
     for (const column of columns) {
-      await waitFor(column);
-      term.write(ENTER);
+      await terminal.waitFor(column);
+      terminal.write(ENTER);
     }
     // Notes: the suggestion (Notes) is preselected; one step down is "skip".
-    await waitFor('Notes');
-    term.write(DOWN);
-    await waitFor(/skip/);
-    term.write(ENTER);
-    await waitFor('sample rows are valid');
-    expect(await exited).toBe(0);
-    expect(stripAnsi(screen)).toMatch(/9 of 12 sample rows are valid/);
+    await terminal.waitFor('Notes');
+    terminal.write(DOWN);
+    await terminal.waitFor(/skip/);
+    terminal.write(ENTER);
+    await terminal.waitFor('sample rows are valid');
+    expect(await terminal.exited).toBe(0);
+    expect(terminal.screen()).toMatch(/9 of 12 sample rows are valid/);
 
     const page = await runCli(['preview', '--file-id', fileId, '--json', ...home], { cwd });
     const row = page.json().rows[0];
@@ -67,23 +78,13 @@ describe('map on a terminal', () => {
   });
 
   it('Ctrl-C at a prompt cancels cleanly: exit 130, nothing saved', async () => {
-    const analyzed = await runCli(['analyze', path.join(FIXTURES, 'contacts.csv'), '--json', ...home], { cwd });
-    const fileId = analyzed.json().fileId;
-    const env = { ...process.env, NO_COLOR: '1' } as Record<string, string>;
-    delete env.CI;
-    const term = pty.spawn(process.execPath, [BIN, 'map', '--file-id', fileId, ...home], { cols: 140, rows: 50, cwd, env });
-    let screen = '';
-    term.onData((data) => (screen += data));
-    const exited = new Promise<number>((resolve) => term.onExit(({ exitCode }) => resolve(exitCode)));
-    const deadline = Date.now() + 10_000;
-    while (!stripAnsi(screen).includes('Email Address')) {
-      if (Date.now() > deadline) throw new Error(`no prompt; screen:\n${stripAnsi(screen)}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    term.write('\x03');
-    expect(await exited).toBe(130);
-    expect(stripAnsi(screen)).toMatch(/mapping cancelled; nothing was saved/);
-    expect(stripAnsi(screen)).not.toMatch(/unexpected error/);
+    const fileId = await analyzedFileId();
+    const terminal = onTerminal(['map', '--file-id', fileId, ...home]);
+    await terminal.waitFor('Email Address');
+    terminal.write(CTRL_C);
+    expect(await terminal.exited).toBe(130);
+    expect(terminal.screen()).toMatch(/mapping cancelled; nothing was saved/);
+    expect(terminal.screen()).not.toMatch(/unexpected error/);
     const importRun = await runCli(['import', '--file-id', fileId, ...home], { cwd });
     expect(importRun.stderr).toMatch(/no column mapping/);
   });
