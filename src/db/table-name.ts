@@ -8,11 +8,8 @@ const RESERVED = new Set(['contact_imports', 'contact_import_migrations']);
  * parameters, so only names that are safe to splice into SQL (and quoted anyway) get through.
  */
 export function checkTableName(name: string): string {
-  const hint = 'use letters, digits and underscores, starting with a letter, e.g. --table contacts';
-  if (typeof name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(name)) {
-    const shown = typeof name === 'string' ? JSON.stringify(name.slice(0, 80)) : String(name);
-    throw new ImportError('USAGE', `invalid table name ${shown}`, { hint });
-  }
+  const hint = identifierHint('--table contacts');
+  checkIdentifier(name, 'table', hint);
   // Identifiers are case-insensitive in SQLite (and unquoted ones in PostgreSQL).
   const lower = name.toLowerCase();
   if (RESERVED.has(lower)) {
@@ -29,16 +26,24 @@ export function checkTableName(name: string): string {
  * pg_ prefix and information_schema belong to the server.
  */
 export function checkSchemaName(name: string): string {
-  const hint = 'use letters, digits and underscores, starting with a letter, e.g. --schema crm';
-  if (typeof name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(name)) {
-    const shown = typeof name === 'string' ? JSON.stringify(name.slice(0, 80)) : String(name);
-    throw new ImportError('USAGE', `invalid schema name ${shown}`, { hint });
-  }
+  const hint = identifierHint('--schema crm');
+  checkIdentifier(name, 'schema', hint);
   const lower = name.toLowerCase();
   if (lower.startsWith('pg_') || lower === 'information_schema') {
     throw new ImportError('USAGE', `schema name "${name}" is reserved by PostgreSQL`, { hint });
   }
   return name;
+}
+
+function identifierHint(example: string): string {
+  return `use letters, digits and underscores, starting with a letter, e.g. ${example}`;
+}
+
+/** A plain SQL identifier: names cannot be bound as parameters, so only safe ones get through. */
+function checkIdentifier(name: string, what: 'table' | 'schema', hint: string): void {
+  if (typeof name === 'string' && /^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(name)) return;
+  const shown = typeof name === 'string' ? JSON.stringify(name.slice(0, 80)) : String(name);
+  throw new ImportError('USAGE', `invalid ${what} name ${shown}`, { hint });
 }
 
 /** Quotes an identifier for SQL (standard double quotes, inner quotes doubled). */

@@ -1,6 +1,5 @@
 import type { Readable } from 'node:stream';
-import { ByteSource } from '../records/byte-source.js';
-import { detectFileKind, MAGIC_HEAD_BYTES } from '../records/detect-file-kind.js';
+import { sniffFileKind } from '../records/sniff-file-kind.js';
 import type { FileKind, UploadRecord } from '../types.js';
 import { STORAGE_KEYS } from '../types.js';
 import type { Context } from './context.js';
@@ -17,15 +16,14 @@ export async function settleUpload(
   input: Readable,
   size: number,
 ): Promise<{ kind: FileKind; input: Readable }> {
-  const bytes = new ByteSource(input, upload.fileName);
+  const { kind, stream } = await sniffFileKind(input, upload.fileName);
+  const settled: UploadRecord = { ...upload, kind, size };
+  delete settled.expiresAt;
   try {
-    const kind = detectFileKind((await bytes.head(MAGIC_HEAD_BYTES)).head, upload.fileName);
-    const settled: UploadRecord = { ...upload, kind, size };
-    delete settled.expiresAt;
     await ctx.state.set(STORAGE_KEYS.upload(upload.fileId), settled, ctx.config.ttlSeconds);
-    return { kind, input: bytes.stream() };
   } catch (error) {
-    bytes.close();
+    stream.destroy();
     throw error;
   }
+  return { kind, input: stream };
 }

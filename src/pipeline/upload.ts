@@ -3,8 +3,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileTooLarge, ImportError, toImportError } from '../errors.js';
 import { makeStorageKey } from '../files/make-storage-key.js';
-import { ByteSource } from '../records/byte-source.js';
-import { detectFileKind, MAGIC_HEAD_BYTES } from '../records/detect-file-kind.js';
+import { sniffFileKind } from '../records/sniff-file-kind.js';
 import { limitBytes } from '../streams/limit-bytes.js';
 import type { ProgressListener, UploadRecord, UploadResult } from '../types.js';
 import { STORAGE_KEYS } from '../types.js';
@@ -33,15 +32,8 @@ export async function upload(ctx: Context, source: UploadSource, options: Upload
   // Refuse before reading when the size is known: no need to read 2 GB to learn it is too big.
   if (size !== undefined && size > maxFileSizeBytes) throw tooLarge();
 
-  const bytes = new ByteSource(open(), fileName);
-  let kind: UploadRecord['kind'];
-  try {
-    kind = detectFileKind((await bytes.head(MAGIC_HEAD_BYTES)).head, fileName);
-  } catch (error) {
-    bytes.close();
-    throw error;
-  }
-  const limited = limitBytes(bytes.stream(), maxFileSizeBytes, tooLarge);
+  const { kind, stream } = await sniffFileKind(open(), fileName);
+  const limited = limitBytes(stream, maxFileSizeBytes, tooLarge);
   // Failing the body is how every store learns to drop a half-stored file.
   const onAbort = () => limited.destroy(new ImportError('INTERRUPTED', `upload of ${fileName} interrupted`));
   options.signal?.addEventListener('abort', onAbort, { once: true });
