@@ -11,7 +11,7 @@ export type ErrorCode =
   | 'BAD_MAPPING' // unknown field, two columns on one field, required field unmapped
   | 'NO_MAPPING' // a step needs a mapping that was never saved
   | 'PROMPT_NEEDED' // interactive input needed but --no-input or no TTY
-  | 'NOT_CONFIGURED' // an adapter that is selected but not available
+  | 'NOT_CONFIGURED' // an adapter selected without what it needs (bucket, REDIS_URL, credentials)
   | 'MAX_INVALID' // --max-invalid exceeded, nothing written
   | 'LOCKED' // another process is importing the same fileId
   | 'INTERRUPTED' // SIGINT / SIGTERM
