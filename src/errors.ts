@@ -13,7 +13,8 @@ export type ErrorCode =
   | 'PROMPT_NEEDED' // interactive input needed but --no-input or no TTY
   | 'NOT_CONFIGURED' // an adapter selected without what it needs (bucket, REDIS_URL, credentials)
   | 'MAX_INVALID' // --max-invalid exceeded, nothing written
-  | 'LOCKED' // another process is importing the same fileId
+  | 'LOCKED' // another process is importing the same file (or the import to undo is running)
+  | 'CONFLICT' // undo would discard changes made after the import
   | 'INTERRUPTED' // SIGINT / SIGTERM
   | 'IO' // disk, database or service failure
   | 'INTERNAL'; // a bug
@@ -31,6 +32,7 @@ const EXIT_CODES: Record<ErrorCode, number> = {
   NOT_CONFIGURED: 2,
   MAX_INVALID: 3,
   LOCKED: 1,
+  CONFLICT: 2,
   INTERRUPTED: 130,
   IO: 1,
   INTERNAL: 1,
