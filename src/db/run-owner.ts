@@ -1,7 +1,10 @@
 import os from 'node:os';
 
-/** A run whose owner is on another host counts as alive until its heartbeat is this old. */
-export const FOREIGN_OWNER_STALE_MS = 10 * 60 * 1000;
+/**
+ * A 'running' run whose heartbeat (one per committed batch) is this old is dead whoever owns
+ * it: on another host nothing else can tell, and on this one the pid may have been reused.
+ */
+export const STALE_HEARTBEAT_MS = 10 * 60 * 1000;
 
 /** `host:pid` of this process, recorded as the owner of the runs it starts or resumes. */
 export function currentOwner(): string {
@@ -15,19 +18,17 @@ export function currentOwner(): string {
  */
 export function ownerIsAlive(owner: string | null, heartbeatAt: string | null, now = Date.now()): boolean {
   if (!owner) return false;
+  const beat = heartbeatAt === null ? Number.NaN : Date.parse(heartbeatAt);
+  if (!(now - beat < STALE_HEARTBEAT_MS)) return false;
   const split = owner.lastIndexOf(':');
   const host = owner.slice(0, split);
   const pid = Number(owner.slice(split + 1));
-  if (host === os.hostname() && Number.isInteger(pid) && pid > 0) {
-    if (pid === process.pid) return true;
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch (error) {
-      // EPERM: the pid exists but belongs to another user.
-      return (error as NodeJS.ErrnoException).code === 'EPERM';
-    }
+  if (host !== os.hostname() || !Number.isInteger(pid) || pid <= 0 || pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the pid exists but belongs to another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-  const beat = heartbeatAt === null ? Number.NaN : Date.parse(heartbeatAt);
-  return Number.isFinite(beat) && now - beat < FOREIGN_OWNER_STALE_MS;
 }
