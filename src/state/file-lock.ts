@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { holderIsGone } from './process-alive.js';
 import type { StateLock } from './state-store.js';
 
 // A lock between processes sharing a state folder, as a file holding who has it and until when.
@@ -74,18 +75,7 @@ class FileLock implements StateLock {
 function isStale(held: LockRecord, now: number): boolean {
   if (held.expiresAt <= now) return true;
   // A pid means something only on the host that wrote it (a shared folder may span machines).
-  return held.host === os.hostname() && !isRunning(held.pid);
-}
-
-function isRunning(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return holderIsGone(held.host, held.pid);
 }
 
 async function removeStale(file: string, judged: LockRecord | 'corrupt'): Promise<boolean> {

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import { ImportError } from '../errors.js';
 import { ttlMilliseconds } from './check-ttl.js';
 import { RedisConnection } from './redis-connection.js';
+import { holderIsGone } from './process-alive.js';
 import { parseRedisUrl } from './redis-url.js';
 import { sessionSiblings } from './session-keys.js';
 import type { StateLock, StateStore } from './state-store.js';
@@ -27,6 +29,7 @@ return 1`;
 
 // Take the lock, or confirm we already have it: idempotent, so a retry after a lost reply
 // does not mistake our own lock for someone else's. ARGV[1] token, ARGV[2] TTL in ms.
+// Returns 1, or the other holder's token (so a dead holder can be recognised without a second read).
 const ACQUIRE = `
 local holder = redis.call('GET', KEYS[1])
 if holder == false then
@@ -37,7 +40,26 @@ if holder == ARGV[1] then
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
   return 1
 end
+return holder`;
+
+// Replace a dead holder's lock with ours, only if it is still exactly that holder's: between
+// judging it dead and this call, it may have expired and been taken by a live process.
+// ARGV[1] the dead holder's token, ARGV[2] ours, ARGV[3] TTL in ms.
+const TAKE_OVER = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+  return 1
+end
 return 0`;
+
+// The holder's token and its PTTL in one step ('' and -2 when free).
+const READ_LOCK = `
+local holder = redis.call('GET', KEYS[1])
+if holder == false then return {'', -2} end
+return {holder, redis.call('PTTL', KEYS[1])}`;
+
+/** Tries to take a lock: the first attempt, plus retries after a takeover lost a race. */
+const ACQUIRE_ATTEMPTS = 3;
 
 // Only the holder may delete: compare and delete in one step.
 const RELEASE = `
@@ -51,7 +73,7 @@ export interface RedisStateStoreOptions {
 
 /**
  * State in Redis: each key a JSON string with a PX expiry, under a prefix. Locks are
- * `SET NX PX` keys holding a random token. See redis-connection.ts for how failures surface.
+ * `PX` keys holding `host:pid:random` (see acquireLock). See redis-connection.ts for how failures surface.
  */
 export class RedisStateStore implements StateStore {
   readonly kind = 'redis' as const;
@@ -113,14 +135,32 @@ export class RedisStateStore implements StateStore {
     });
   }
 
+  /**
+   * A lock is a key holding `host:pid:random`. A holder on this host whose pid is gone (kill -9)
+   * has its lock taken over at once instead of blocking every run until the TTL expires; a
+   * holder on another host is only ever freed by the TTL.
+   */
   async acquireLock(name: string, ttlSeconds: number): Promise<StateLock | null> {
     const ttlMs = Math.max(1, ttlMilliseconds(ttlSeconds));
     const key = this.prefix + name;
-    const token = randomBytes(16).toString('hex');
-    const taken = await this.connection.run(`take lock ${name}`, (redis) => redis.eval(ACQUIRE, 1, key, token, ttlMs), {
-      retry: true,
-    });
-    if (taken !== 1) return null;
+    const token = lockToken();
+    let taken = false;
+    for (let attempt = 0; attempt < ACQUIRE_ATTEMPTS && !taken; attempt++) {
+      const answer = await this.connection.run(`take lock ${name}`, (redis) => redis.eval(ACQUIRE, 1, key, token, ttlMs), {
+        retry: true,
+      });
+      if (answer === 1) taken = true;
+      else if (typeof answer !== 'string' || !holderTokenIsDead(answer)) return null;
+      else {
+        // 0: the dead holder's lock expired, or another process took it over, meanwhile (or a
+        // retried call already replaced it with ours): the next look tells which.
+        const replaced = await this.connection.run(`take over lock ${name}`, (redis) => redis.eval(TAKE_OVER, 1, key, answer, token, ttlMs), {
+          retry: true,
+        });
+        taken = replaced === 1;
+      }
+    }
+    if (!taken) return null;
     return {
       name,
       refresh: async () => {
@@ -136,12 +176,32 @@ export class RedisStateStore implements StateStore {
     };
   }
 
+  /** When the holder loses the lock, or null when nobody holds it (a dead holder on this host included: the next acquire takes it). */
   async lockExpiresAt(name: string): Promise<number | null> {
-    const left = await this.connection.run(`read lock ${name}`, (redis) => redis.pttl(this.prefix + name), { retry: true });
+    const key = this.prefix + name;
+    const [holder, left] = (await this.connection.run(`read lock ${name}`, (redis) => redis.eval(READ_LOCK, 1, key), {
+      retry: true,
+    })) as [string, number];
+    if (holder === '' || holderTokenIsDead(holder)) return null;
     return left >= 0 ? Date.now() + left : null;
   }
 
   async close(): Promise<void> {
     await this.connection.close();
   }
+}
+
+/** `host:pid:random`: who holds a lock, so another process on the same host can tell it died. */
+function lockToken(): string {
+  return `${os.hostname()}:${process.pid}:${randomBytes(16).toString('hex')}`;
+}
+
+/** Whether a lock token names a process on this host that is no longer running. */
+function holderTokenIsDead(token: string): boolean {
+  const parts = token.split(':');
+  if (parts.length < 3) return false; // an older random-only token: only its TTL frees it
+  const pid = Number(parts[parts.length - 2]);
+  const host = parts.slice(0, -2).join(':');
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  return holderIsGone(host, pid);
 }

@@ -1,3 +1,4 @@
+import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -235,5 +236,92 @@ describe('redis state store specifics', () => {
   it('reads a value it cannot parse as missing', async () => {
     await client.set(`${prefix}garbage`, '{not json', 'EX', 60);
     expect(await store.get('garbage')).toBeNull();
+  });
+});
+
+// After kill -9 the next import must not wait out the lock's TTL: a holder on this host whose
+// pid is gone is taken over at once (as the file store does), atomically; a live holder, or
+// one on another host, is still respected.
+describe('redis lock takeover', () => {
+  const prefix = uniquePrefix('state-redis-takeover');
+  const stores = [0, 1, 2].map(() => new RedisStateStore(REDIS_URL, { prefix }));
+  const [store] = stores;
+  const client = rawClient();
+  afterAll(async () => {
+    for (const s of stores) await s.close();
+    await deleteKeys(client, prefix);
+    await client.quit();
+  });
+
+  /** The pid of a process that has already exited. */
+  function deadPid(): number {
+    const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    return Number(child.stdout);
+  }
+
+  const hold = (name: string, token: string, ttlMs = 60_000) => client.set(`${prefix}${name}`, token, 'PX', ttlMs);
+
+  it('holds host:pid:random, so another process on this host can tell whether the holder lives', async () => {
+    const name = `lock:import:${fileId()}`;
+    const lock = await store.acquireLock(name, 60);
+    const token = await client.get(`${prefix}${name}`);
+    expect(token!.startsWith(`${os.hostname()}:${process.pid}:`)).toBe(true);
+    expect(token!.split(':').pop()).toMatch(/^[0-9a-f]{32}$/);
+    await lock!.release();
+  });
+
+  it('takes over at once the lock of a holder on this host that was killed', async () => {
+    const name = `lock:import:${fileId()}`;
+    // A real holder: a process that is running, then killed with SIGKILL (no release).
+    const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    await new Promise((resolve) => child.once('spawn', resolve));
+    const dead = `${os.hostname()}:${child.pid}:${'a'.repeat(32)}`;
+    await hold(name, dead);
+    expect(await store.acquireLock(name, 60)).toBeNull(); // alive: respected
+    expect(await store.lockExpiresAt(name)).not.toBeNull();
+
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+    expect(await store.lockExpiresAt(name)).toBeNull(); // a dead holder holds nothing
+    const lock = await store.acquireLock(name, 60);
+    expect(lock).not.toBeNull();
+    const now = await client.get(`${prefix}${name}`);
+    expect(now).not.toBe(dead);
+    expect(now!.startsWith(`${os.hostname()}:${process.pid}:`)).toBe(true);
+    expect(await client.pttl(`${prefix}${name}`)).toBeGreaterThan(55_000);
+    // The new holder is alive (this process): nobody else takes it over.
+    expect(await stores[1].acquireLock(name, 60)).toBeNull();
+    expect(await lock!.refresh()).toBe(true);
+    await lock!.release();
+    expect(await client.exists(`${prefix}${name}`)).toBe(0);
+  });
+
+  it('gives a dead holder\'s lock to exactly one of many racing callers', async () => {
+    const name = `lock:import:${fileId()}`;
+    await hold(name, `${os.hostname()}:${deadPid()}:${'b'.repeat(32)}`);
+    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => stores[i % stores.length].acquireLock(name, 30)));
+    const winners = results.filter((lock) => lock !== null);
+    expect(winners).toHaveLength(1);
+    await winners[0]!.release();
+  });
+
+  it('leaves alone a lock held by another host, or in the old random-only form, until it expires', async () => {
+    const remote = `lock:import:${fileId()}`;
+    await hold(remote, `not-${os.hostname()}:${deadPid()}:${'c'.repeat(32)}`, 1000);
+    expect(await store.acquireLock(remote, 60)).toBeNull();
+    expect(await store.lockExpiresAt(remote)).not.toBeNull();
+
+    const legacy = `lock:import:${fileId()}`;
+    await hold(legacy, 'd'.repeat(32), 1000);
+    expect(await store.acquireLock(legacy, 60)).toBeNull();
+
+    // Their TTL still frees them.
+    for (const name of [remote, legacy]) {
+      while ((await client.exists(`${prefix}${name}`)) === 1) await sleep(50);
+      const lock = await store.acquireLock(name, 60);
+      expect(lock).not.toBeNull();
+      await lock!.release();
+    }
   });
 });
