@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'LOCKED' // another process is importing the same file (or the import to undo is running)
   | 'CONFLICT' // undo would discard changes made after the import
   | 'INTERRUPTED' // SIGINT / SIGTERM
+  | 'CANCELLED' // a confirmation was answered no
   | 'IO' // disk, database or service failure
   | 'INTERNAL'; // a bug
 
@@ -34,6 +35,7 @@ const EXIT_CODES: Record<ErrorCode, number> = {
   LOCKED: 1,
   CONFLICT: 2,
   INTERRUPTED: 130,
+  CANCELLED: 1,
   IO: 1,
   INTERNAL: 1,
 };

@@ -17,6 +17,7 @@ export { resolveMapping, saveMapping, hasMappingChoice, type MappingChoice } fro
 export { loadTemplate, saveTemplate, listTemplates, type MappingTemplate } from './pipeline/templates.js';
 export { preview, type PreviewOptions, type PreviewOutcome } from './pipeline/preview.js';
 export { importContacts, type ImportOptions, type MaxInvalid } from './pipeline/import.js';
+export { history, findImport, undoImport, type HistoryOptions, type UndoImportOptions, type DatabaseChoice } from './pipeline/history.js';
 export { run, type RunOptions, type RunResult } from './pipeline/run.js';
 export { presign, type PresignRequest } from './pipeline/presign.js';
 export { cleanupUpload, cleanupOlderThan, type CleanupOptions, type CleanupResult } from './pipeline/cleanup.js';
@@ -27,5 +28,5 @@ export { readRecords } from './records/read-records.js';
 export type { FileStore, StoredFile } from './files/file-store.js';
 export { S3FileStore } from './files/s3-file-store.js';
 export type { StateStore } from './state/state-store.js';
-export type { ContactStore } from './db/contact-store.js';
+export type { ContactStore, ImportRun, ImportStatus, UndoResult } from './db/contact-store.js';
 export * from './types.js';

@@ -77,6 +77,8 @@ export interface UploadRecord {
   fileName: string;
   /** 'pending': a presigned upload whose bytes have not been read yet; the first read sniffs them. */
   kind: FileKind | 'pending';
+  /** SHA-256 of the stored bytes (hex); unknown for presigned uploads. */
+  sha256?: string;
   uploadedAt: string;
   /** Presigned uploads: the Content-Type the PUT must send, and when the URL expires. */
   contentType?: string;
@@ -241,6 +243,12 @@ export interface ImportResult extends ImportCounts {
   importId: string;
   errors: RowError[];
   errorReport: string | null;
+  /** The imported rows with their contact ids, when asked for (--imported-out). */
+  importedReport: string | null;
+  /** Present when an unfinished run was resumed: rows of the file its checkpoint accounted for. */
+  resumedFrom?: number;
+  /** Present when this file had already been imported into the table: its counts, nothing done. */
+  alreadyImported?: true;
   dryRun?: boolean;
 }
 

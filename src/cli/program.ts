@@ -1,11 +1,13 @@
 import { Command, Option } from 'commander';
 import { registerAnalyze } from './commands/analyze.js';
 import { registerCleanup } from './commands/cleanup.js';
+import { registerHistory } from './commands/history.js';
 import { registerImport } from './commands/import.js';
 import { registerMap } from './commands/map.js';
 import { registerPreview } from './commands/preview.js';
 import { registerRun } from './commands/run.js';
 import { registerStatus } from './commands/status.js';
+import { registerUndo } from './commands/undo.js';
 import { registerUpload } from './commands/upload.js';
 
 export const VERSION = '0.1.0';
@@ -32,7 +34,8 @@ Example — from a file to contacts in SQLite:
   $ contact-import map --file-id <fileId>         # asks which column is which field
   $ contact-import preview --file-id <fileId>
   $ contact-import import --file-id <fileId>      # into sqlite:contacts.db
-  $ contact-import run contacts.csv --auto        # all of it, for cron`,
+  $ contact-import run contacts.csv --auto        # all of it, for cron
+  $ contact-import history                        # past imports; undo <importId> reverts one`,
     );
   registerUpload(program);
   registerAnalyze(program);
@@ -41,6 +44,8 @@ Example — from a file to contacts in SQLite:
   registerPreview(program);
   registerImport(program);
   registerRun(program);
+  registerHistory(program);
+  registerUndo(program);
   registerCleanup(program);
   return program;
 }

@@ -11,6 +11,8 @@ export interface CheckedRow {
   contact: Contact | null;
   /** Structural problems first, then field errors; empty when valid. */
   errors: string[];
+  /** The fields the errors are about (structural problems name none). */
+  errorFields: FieldKey[];
 }
 
 /** Maps, normalizes and validates one row: the one place every step applies SPEC §5. */
@@ -23,5 +25,6 @@ export function checkRecord(
   const result = validateContact(fields, { defaultCountry });
   const errors = result.errors.map((e) => e.message);
   if (record.problems && record.problems.length > 0) errors.unshift(...record.problems);
-  return { row: record.row, fields, contact: errors.length === 0 ? result.contact : null, errors };
+  const errorFields = result.errors.map((e) => e.field);
+  return { row: record.row, fields, contact: errors.length === 0 ? result.contact : null, errors, errorFields };
 }

@@ -1,14 +1,16 @@
+import path from 'node:path';
 import { compileMapping, type MappingPlan } from '../contacts/compile-mapping.js';
-import type { ContactToWrite, ImportCounts, ImportStatus } from '../db/contact-store.js';
+import type { ContactStore, ImportCounts, ImportRun, ImportStatus, RunClaim, WrittenRow } from '../db/contact-store.js';
 import { openContactStore } from '../db/open-contact-store.js';
 import { ImportError, toImportError } from '../errors.js';
-import { ErrorReport } from '../report/error-report.js';
-import type { ImportResult, OnDuplicate, ProgressListener, RowError, StoredAnalysis, UploadRecord } from '../types.js';
+import type { Contact, ImportResult, OnDuplicate, ProgressListener, StoredAnalysis, UploadRecord } from '../types.js';
 import { checkRecord } from './check-record.js';
 import type { Context } from './context.js';
 import { DuplicateTracker } from './duplicate-tracker.js';
 import { lockImport } from './import-lock.js';
+import { ImportResults } from './import-results.js';
 import { openFileRecords } from './open-file-records.js';
+import { resumeKey } from './resume-key.js';
 import { clearSession, findMapping, requireAnalysis, requireUpload } from './session.js';
 
 export type MaxInvalid = { count: number } | { percent: number };
@@ -24,8 +26,13 @@ export interface ImportOptions {
   onDuplicate?: OnDuplicate;
   /** Everything but the commit: counts are real, the database is left as it was. */
   dryRun?: boolean;
-  /** Path of a CSV of the rejected rows (original values, row number, reasons). */
+  /**
+   * Path of a CSV of the rejected rows (original values, row number, fields, reasons); by
+   * default `<home>/results/<importId>.rejected.csv`, written when a row is rejected.
+   */
   errorsOut?: string;
+  /** Path of a CSV of the imported rows with their contact ids. */
+  importedOut?: string;
   /** Abort before writing anything when more rows than this are invalid. */
   maxInvalid?: MaxInvalid;
   batchSize?: number;
@@ -34,12 +41,14 @@ export interface ImportOptions {
 }
 
 const DEFAULT_BATCH_SIZE = 1000;
-const MAX_REPORTED_ERRORS = 100;
 
 /**
  * Streams the file again, maps, validates, dedupes (in the file and against the table) and
- * writes the valid rows in batched transactions. The run is recorded in contact_imports; the
- * session is cleared when it completes (not after a dry run, so the real import can follow).
+ * writes the valid rows in batched transactions. The run is recorded in contact_imports, and
+ * each batch commits together with the run's checkpoint (rows of the file accounted for, and
+ * the counts so far): after a crash or Ctrl-C the same import resumes where its last batch
+ * ended. The session is cleared when it completes (not after a dry run, so the real import can
+ * follow).
  */
 export async function importContacts(ctx: Context, fileId: string, options: ImportOptions = {}): Promise<ImportResult> {
   // Taken before the session is read: an import that waited for another one then finds the
@@ -72,97 +81,218 @@ async function importLocked(ctx: Context, fileId: string, options: ImportOptions
     schema: options.schema,
     dryRun: options.dryRun,
   });
-  const importId = `import_${crypto.randomUUID()}`;
-  const counts: ImportCounts = { totalRows: 0, imported: 0, updated: 0, skipped: 0, invalid: 0, duplicates: 0, excluded: 0 };
-  const errors: RowError[] = [];
-  let report: ErrorReport | undefined;
-  let started = false;
+  let claim: RunClaim;
   try {
-    await store.startImport({
-      importId,
+    claim = await store.claimRun({
+      importId: `import_${crypto.randomUUID()}`,
       fileId,
       fileName: upload.fileName,
+      fileSha256: upload.sha256,
       totalRows: analysis.totalRows,
       mapping: plan.mapping,
+      resumeKey: resumeKey({ mapping: plan.mapping, onDuplicate, excluded, defaultCountry: ctx.config.defaultCountry }),
     });
-    started = true;
-    if (options.errorsOut) report = await ErrorReport.open(options.errorsOut, analysis.columns);
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    throw toImportError(error, `import of ${upload.fileName} failed`);
+  }
+  if (claim.kind === 'completed') {
+    await store.close();
+    if (!options.dryRun) await clearSession(ctx, fileId).catch(() => undefined);
+    return alreadyImported(claim.run, options.dryRun);
+  }
 
-    const reject = async (row: number, values: string[], reasons: string[]): Promise<void> => {
-      if (errors.length < MAX_REPORTED_ERRORS) errors.push({ row, message: reasons.join('; ') });
-      await report?.add(row, values, reasons);
-    };
+  const { importId } = claim.run;
+  const resumedFrom = claim.kind === 'resume' ? claim.run.rowsDone : 0;
+  let counts: ImportCounts = claim.kind === 'resume' ? countsOf(claim.run) : zeroCounts();
+  let results: ImportResults | undefined;
+  try {
+    results = await ImportResults.open({
+      columns: analysis.columns,
+      errorsOut: options.errorsOut,
+      importedOut: options.importedOut,
+      resultsDir: path.join(ctx.config.home, 'results'),
+      importId,
+    });
+    const rejects = results;
     const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     const duplicates = new DuplicateTracker();
     const source = await openFileRecords(ctx, upload, { format: analysis.format });
-    let batch: ContactToWrite[] = [];
-    let batchValues: string[][] = [];
+    // Rows the checkpoint already counted: their outcomes are looked up, not written again.
+    const replay = new ReplayedRows(store, rejects, importId, onDuplicate, batchSize);
+    let batch: PendingRow[] = [];
+    let consumed = 0;
 
     const flush = async (): Promise<void> => {
       if (batch.length === 0) return;
-      const outcomes = await store.writeBatch(batch, { importId, onDuplicate });
-      for (let i = 0; i < outcomes.length; i++) {
-        const outcome = outcomes[i];
-        if (outcome === 'inserted') counts.imported++;
-        else if (outcome === 'updated') counts.updated++;
-        else {
-          counts.duplicates++;
-          await reject(batch[i].row, batchValues[i], ['already in the database (--on-duplicate skip)']);
-        }
+      const before = counts;
+      const written = await store.writeBatch(
+        batch.map(({ row, contact }) => ({ row, contact })),
+        { importId, onDuplicate, checkpoint: (rows) => tally(before, rows) },
+      );
+      counts = tally(before, written);
+      for (let i = 0; i < written.length; i++) {
+        const { outcome, id } = written[i]!;
+        const { row, values } = batch[i]!;
+        if (outcome === 'existing') await rejects.reject(row, values, ['email'], [ALREADY_IN_DATABASE]);
+        else await rejects.written(row, values, id, outcome);
       }
       batch = [];
-      batchValues = [];
       if (options.signal?.aborted) {
-        throw new ImportError('INTERRUPTED', `import interrupted after ${counts.imported + counts.updated} contacts were committed`, {
-          hint: `run the same import again to finish: contacts already imported are found and skipped (${importId} is recorded as interrupted)`,
+        throw new ImportError('INTERRUPTED', `import interrupted after ${counts.totalRows} of ${analysis.totalRows} rows (${counts.imported + counts.updated} contacts committed)`, {
+          hint: `run the same command again to resume from row ${counts.totalRows + 1} (${importId} is recorded as interrupted)`,
         });
       }
       options.onProgress?.({ phase: 'import', rows: counts.totalRows, bytes: source.bytesRead(), totalBytes: source.totalBytes });
     };
 
     for await (const record of source.records) {
-      counts.totalRows++;
+      const replaying = consumed < resumedFrom;
+      consumed++;
+      if (!replaying) counts.totalRows++;
       if (excluded.has(record.row)) {
-        counts.excluded++;
+        if (!replaying) counts.excluded++;
         continue;
       }
       const checked = checkRecord(record, plan, ctx.config.defaultCountry);
       if (!checked.contact) {
-        counts.invalid++;
-        await reject(record.row, record.values, checked.errors);
+        if (!replaying) counts.invalid++;
+        await rejects.reject(record.row, record.values, checked.errorFields, checked.errors);
         continue;
       }
       const firstRow = duplicates.check(checked.contact.email, record.row);
       if (firstRow !== undefined) {
-        counts.duplicates++;
-        await reject(record.row, record.values, [`duplicate of row ${firstRow} (same email ${checked.contact.email})`]);
+        if (!replaying) counts.duplicates++;
+        await rejects.reject(record.row, record.values, ['email'], [`duplicate of row ${firstRow} (same email ${checked.contact.email})`]);
         continue;
       }
-      batch.push({ row: record.row, contact: checked.contact });
-      batchValues.push(record.values);
+      const pending = { row: record.row, values: record.values, contact: checked.contact };
+      if (replaying) {
+        await replay.add(pending);
+        if (consumed === resumedFrom) await replay.flush();
+        continue;
+      }
+      batch.push(pending);
       if (batch.length >= batchSize) await flush();
     }
+    await replay.flush();
     await flush();
 
     counts.skipped = counts.invalid + counts.duplicates + counts.excluded;
     await store.finishImport(importId, 'completed', counts);
-    const errorReport = report ? await report.commit() : null;
-    report = undefined;
+    const files = await results.commit();
+    results = undefined;
     await store.close();
     // Best-effort: the rows are committed and recorded as completed. Failing now because the
     // state (Redis, say) is unreachable would mark a finished import as failed; the session then
-    // simply expires, and re-running it would skip every contact as already imported.
+    // simply expires, and re-running it finds the completed run.
     if (!options.dryRun) await clearSession(ctx, fileId).catch(() => undefined);
-    return { success: true, importId, ...counts, errors, errorReport, ...(options.dryRun ? { dryRun: true } : {}) };
+    return {
+      success: true,
+      importId,
+      ...counts,
+      errors: rejects.errors,
+      ...files,
+      ...(claim.kind === 'resume' ? { resumedFrom } : {}),
+      ...(options.dryRun ? { dryRun: true } : {}),
+    };
   } catch (error) {
     const failure = toImportError(error, `import of ${upload.fileName} failed`);
     counts.skipped = counts.invalid + counts.duplicates + counts.excluded;
     const status: ImportStatus = failure.code === 'INTERRUPTED' ? 'interrupted' : 'failed';
-    if (started) await store.finishImport(importId, status, counts).catch(() => undefined);
-    await report?.discard().catch(() => undefined);
+    // Only what the last checkpoint covers is recorded: rows read since then are read again.
+    await store.finishImport(importId, status, await committedCounts(store, importId, counts)).catch(() => undefined);
+    await results?.discard();
     await store.close().catch(() => undefined);
     throw failure;
   }
+}
+
+const ALREADY_IN_DATABASE = 'already in the database (--on-duplicate skip)';
+
+interface PendingRow {
+  row: number;
+  values: string[];
+  contact: Contact;
+}
+
+/**
+ * Valid rows before a resumed run's checkpoint: they were written (or found already there) by
+ * the run that was cut off. Their outcome is read back from the table, in batches, so the
+ * results files cover every row exactly as a run that was never cut off would.
+ */
+class ReplayedRows {
+  private pending: PendingRow[] = [];
+
+  constructor(
+    private readonly store: ContactStore,
+    private readonly results: ImportResults,
+    private readonly importId: string,
+    private readonly onDuplicate: OnDuplicate,
+    private readonly batchSize: number,
+  ) {}
+
+  async add(row: PendingRow): Promise<void> {
+    // Only rejections (skip) and imported-row files need the table's answer.
+    if (this.onDuplicate !== 'skip' && !this.results.wantsImported) return;
+    this.pending.push(row);
+    if (this.pending.length >= this.batchSize) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const rows = this.pending;
+    this.pending = [];
+    const found = await this.store.findContacts(rows.map((r) => r.contact.email));
+    for (const { row, values, contact } of rows) {
+      const stored = found.get(contact.email);
+      if (!stored) continue; // deleted since: nothing to say about it
+      const ours = stored.importId === this.importId;
+      if (ours) await this.results.written(row, values, stored.id, 'inserted');
+      else if (this.onDuplicate === 'update') await this.results.written(row, values, stored.id, 'updated');
+      else await this.results.reject(row, values, ['email'], [ALREADY_IN_DATABASE]);
+    }
+  }
+}
+
+/** The counts after a batch: pure, since a retried transaction calls it again. */
+function tally(before: ImportCounts, written: WrittenRow[]): ImportCounts {
+  const after = { ...before };
+  for (const { outcome } of written) {
+    if (outcome === 'inserted') after.imported++;
+    else if (outcome === 'updated') after.updated++;
+    else after.duplicates++;
+  }
+  after.skipped = after.invalid + after.duplicates + after.excluded;
+  return after;
+}
+
+/** The checkpoint as last committed, so a failed run's record never counts rows it did not write. */
+async function committedCounts(store: ContactStore, importId: string, fallback: ImportCounts): Promise<ImportCounts> {
+  const run = await store.getImport(importId).catch(() => null);
+  return run ? countsOf(run) : fallback;
+}
+
+function countsOf(run: ImportRun): ImportCounts {
+  const { rowsDone, imported, updated, skipped, invalid, duplicates, excluded } = run;
+  return { totalRows: rowsDone, imported, updated, skipped, invalid, duplicates, excluded };
+}
+
+function zeroCounts(): ImportCounts {
+  return { totalRows: 0, imported: 0, updated: 0, skipped: 0, invalid: 0, duplicates: 0, excluded: 0 };
+}
+
+function alreadyImported(run: ImportRun, dryRun: boolean | undefined): ImportResult {
+  return {
+    success: true,
+    importId: run.importId,
+    ...countsOf(run),
+    errors: [],
+    errorReport: null,
+    importedReport: null,
+    alreadyImported: true,
+    ...(dryRun ? { dryRun: true } : {}),
+  };
 }
 
 /** A validation pass before anything is written, so an abort leaves the database untouched. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -33,7 +34,9 @@ export async function upload(ctx: Context, source: UploadSource, options: Upload
   if (size !== undefined && size > maxFileSizeBytes) throw tooLarge();
 
   const { kind, stream } = await sniffFileKind(open(), fileName);
-  const limited = limitBytes(stream, maxFileSizeBytes, tooLarge);
+  // The digest lets a re-upload of the same file (cron re-running `run`) resume its import.
+  const hash = createHash('sha256');
+  const limited = limitBytes(stream, maxFileSizeBytes, tooLarge, (chunk) => hash.update(chunk));
   // Failing the body is how every store learns to drop a half-stored file.
   const onAbort = () => limited.destroy(new ImportError('INTERRUPTED', `upload of ${fileName} interrupted`));
   options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -55,6 +58,7 @@ export async function upload(ctx: Context, source: UploadSource, options: Upload
     size: stored.size,
     fileName,
     kind,
+    sha256: hash.digest('hex'),
     uploadedAt: new Date().toISOString(),
   };
   try {

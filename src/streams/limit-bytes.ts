@@ -9,7 +9,8 @@ export function limitBytes(
   source: AsyncIterable<Buffer | string>,
   maxBytes: number,
   onExceeded: () => Error,
-  onBytes?: (bytes: number) => void,
+  /** Sees every chunk that goes by (to hash it, say). */
+  onChunk?: (chunk: Buffer) => void,
 ): Readable {
   async function* counted(): AsyncGenerator<Buffer> {
     let bytes = 0;
@@ -17,7 +18,7 @@ export function limitBytes(
       const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
       bytes += buffer.length;
       if (bytes > maxBytes) throw onExceeded();
-      onBytes?.(bytes);
+      onChunk?.(buffer);
       yield buffer;
     }
   }

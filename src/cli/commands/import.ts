@@ -15,6 +15,7 @@ export interface ImportFlags {
   onDuplicate?: OnDuplicate;
   dryRun?: boolean;
   errorsOut?: string;
+  importedOut?: string;
   maxInvalid?: ImportOptions['maxInvalid'];
   batchSize?: number;
 }
@@ -27,7 +28,8 @@ export function addImportOptions(command: Command): Command {
     .option('--exclude-rows <rows>', 'data rows to leave out, e.g. 5,12,40-45 (numbered as preview shows them)', parseRowList)
     .option('--on-duplicate <mode>', 'an email already in the table: skip (default) or update its non-empty fields', oneOf(['skip', 'update'] as const))
     .option('--dry-run', 'do everything but commit')
-    .option('--errors-out <file.csv>', 'write the rejected rows (original values, row number, reasons) as CSV')
+    .option('--errors-out <file.csv>', 'write the rejected rows (original values, row number, fields, reasons) here (default: <home>/results/<importId>.rejected.csv)')
+    .option('--imported-out <file.csv>', 'write the imported rows with their contact ids as CSV')
     .option('--max-invalid <n|p%>', 'abort with exit 3, writing nothing, when more rows than this are invalid', parseMaxInvalid)
     .option('--batch-size <n>', 'rows per transaction (default 1000)', parsePositiveInt);
 }
@@ -41,6 +43,7 @@ export function importOptionsOf(flags: ImportFlags): ImportOptions {
     onDuplicate: flags.onDuplicate,
     dryRun: flags.dryRun,
     errorsOut: flags.errorsOut,
+    importedOut: flags.importedOut,
     maxInvalid: flags.maxInvalid,
     batchSize: flags.batchSize,
     signal: interruptSignal(),

@@ -6,11 +6,11 @@ import { toImportError } from '../errors.js';
 import { neutralizeCell } from './neutralize-cell.js';
 
 /**
- * The rejected rows of an import as CSV: the file's original columns, then the row number and
- * the reasons. Written to a temporary file and renamed into place only when the import ends,
- * so a failed run never leaves half a report.
+ * A CSV the tool writes for people (rejected rows, imported rows): every cell neutralized
+ * against formula injection, written to a temporary file and renamed into place only when
+ * the import ends, so a failed or killed run never leaves half a file under the real name.
  */
-export class ErrorReport {
+export class ResultsCsv {
   private constructor(
     readonly file: string,
     private readonly temp: string,
@@ -18,28 +18,27 @@ export class ErrorReport {
     private readonly done: Promise<void>,
   ) {}
 
-  static async open(file: string, columns: string[]): Promise<ErrorReport> {
+  static async open(file: string, header: string[]): Promise<ResultsCsv> {
     const target = path.resolve(file);
     const temp = `${target}.${process.pid}.part`;
     try {
       await fs.promises.mkdir(path.dirname(target), { recursive: true });
       const out = fs.createWriteStream(temp);
       await once(out, 'open');
-      const csv = stringify({ header: true, columns: [...columns.map(neutralizeCell), '_row', '_errors'] });
+      const csv = stringify({ header: true, columns: header.map(neutralizeCell) });
       const done = new Promise<void>((resolve, reject) => {
         out.on('finish', resolve).on('error', reject);
         csv.on('error', reject);
       });
       csv.pipe(out);
-      return new ErrorReport(target, temp, csv, done);
+      return new ResultsCsv(target, temp, csv, done);
     } catch (error) {
-      throw toImportError(error, `cannot write the error report ${file}`);
+      throw toImportError(error, `cannot write ${file}`);
     }
   }
 
-  async add(row: number, values: string[], reasons: string[]): Promise<void> {
-    const ok = this.csv.write([...values.map(neutralizeCell), String(row), neutralizeCell(reasons.join('; '))]);
-    if (!ok) await once(this.csv, 'drain');
+  async add(cells: string[]): Promise<void> {
+    if (!this.csv.write(cells.map(neutralizeCell))) await once(this.csv, 'drain');
   }
 
   /** Finishes the file and moves it into place. */
@@ -49,7 +48,7 @@ export class ErrorReport {
       await this.done;
       await fs.promises.rename(this.temp, this.file);
     } catch (error) {
-      throw toImportError(error, `cannot write the error report ${this.file}`);
+      throw toImportError(error, `cannot write ${this.file}`);
     }
     return this.file;
   }

@@ -1,0 +1,30 @@
+import type { ImportRun } from '../../db/contact-store.js';
+import type { Output } from './output.js';
+import { renderTable, styled } from './table.js';
+
+/** Past imports as a table on stderr, newest first. */
+export function renderHistory(output: Output, runs: ImportRun[]): void {
+  if (runs.length === 0) {
+    output.info('No imports recorded in this database.');
+    return;
+  }
+  const { style } = output;
+  const colour = (status: ImportRun['status']): string =>
+    status === 'completed' ? style.green(status) : status === 'running' ? style.yellow(status) : status === 'undone' ? style.dim(status) : style.red(status);
+  const rows = runs.map((run) => [
+    run.importId,
+    styled(colour(run.status)),
+    run.fileName ?? '',
+    run.table ?? '',
+    run.startedAt.replace('T', ' ').slice(0, 19),
+    run.status === 'completed' ? String(run.totalRows) : `${run.rowsDone}/${run.totalRows}`,
+    run.imported,
+    run.updated,
+    run.skipped,
+  ]);
+  output.info(renderTable(['import id', 'status', 'file', 'table', 'started (UTC)', 'rows', 'imported', 'updated', 'skipped'], rows, 40, new Set([0])));
+  const unfinished = runs.find((run) => run.status === 'interrupted' || run.status === 'failed' || run.status === 'running');
+  if (unfinished) {
+    output.info(style.dim('An unfinished import resumes when the same command runs again; contact-import undo <import id> removes what it wrote.'));
+  }
+}

@@ -1,0 +1,79 @@
+import { existsSync } from 'node:fs';
+import type { ContactStore, ImportRun, UndoResult } from '../db/contact-store.js';
+import { openContactStore, parseDatabaseUrl, redactDatabaseUrl } from '../db/open-contact-store.js';
+import { ImportError } from '../errors.js';
+import type { Context } from './context.js';
+
+export interface DatabaseChoice {
+  /** Database URL; default the configuration's (DATABASE_URL or sqlite:contacts.db). */
+  database?: string;
+  table?: string;
+  /** PostgreSQL schema holding the tables. */
+  schema?: string;
+}
+
+export interface HistoryOptions extends DatabaseChoice {
+  /** Newest runs to list (default 20). */
+  limit?: number;
+}
+
+/** Past imports recorded in the database, newest first. A SQLite file that does not exist has none. */
+export async function history(ctx: Context, options: HistoryOptions = {}): Promise<ImportRun[]> {
+  const store = await openExisting(ctx, options);
+  if (!store) return [];
+  try {
+    return await store.listImports({ limit: options.limit ?? 20 });
+  } finally {
+    await store.close();
+  }
+}
+
+export interface UndoImportOptions extends DatabaseChoice {
+  /** Undo even when contacts the import wrote were changed afterwards. */
+  force?: boolean;
+}
+
+/** The run an undo would act on, to show before asking (NOT_FOUND when unknown). */
+export async function findImport(ctx: Context, importId: string, options: DatabaseChoice = {}): Promise<ImportRun> {
+  const store = await openExisting(ctx, options);
+  try {
+    const run = await store?.getImport(importId);
+    if (!run) throw unknownImport(ctx, importId, options);
+    return run;
+  } finally {
+    await store?.close();
+  }
+}
+
+/**
+ * Deletes the contacts an import created and restores the ones it updated, in one
+ * transaction; the run is then recorded as 'undone'.
+ */
+export async function undoImport(ctx: Context, importId: string, options: UndoImportOptions = {}): Promise<UndoResult> {
+  const store = await openExisting(ctx, options);
+  if (!store) throw unknownImport(ctx, importId, options);
+  try {
+    return await store.undoImport(importId, { force: options.force });
+  } finally {
+    await store.close();
+  }
+}
+
+/** The store, or undefined for a SQLite file that does not exist (reading must not create it). */
+async function openExisting(ctx: Context, options: DatabaseChoice): Promise<ContactStore | undefined> {
+  const url = options.database ?? ctx.config.databaseUrl;
+  const target = parseDatabaseUrl(url);
+  if (target.engine === 'sqlite' && target.path !== ':memory:' && !existsSync(target.path)) return undefined;
+  return openContactStore(url, { table: options.table ?? ctx.config.table, schema: options.schema });
+}
+
+function unknownImport(ctx: Context, importId: string, options: DatabaseChoice): ImportError {
+  return new ImportError('NOT_FOUND', `no import ${importId} in ${describeDatabase(options.database ?? ctx.config.databaseUrl)}`, {
+    hint: 'list them with contact-import history (and pass the same --database)',
+  });
+}
+
+function describeDatabase(url: string): string {
+  const target = parseDatabaseUrl(url);
+  return target.engine === 'sqlite' ? target.path : redactDatabaseUrl(url);
+}

@@ -1,0 +1,72 @@
+import path from 'node:path';
+import { ResultsCsv } from '../report/results-csv.js';
+import type { FieldKey, RowError } from '../types.js';
+
+/** Rejections kept in the summary; the results file has all of them. */
+const MAX_REPORTED_ERRORS = 100;
+
+export interface ImportResultsOptions {
+  /** The file's header, the first columns of both files. */
+  columns: string[];
+  /** Where the rejected rows go: this path, else `<resultsDir>/<importId>.rejected.csv` once one is rejected. */
+  errorsOut?: string;
+  /** The imported rows with their contact ids, only when asked for. */
+  importedOut?: string;
+  resultsDir: string;
+  importId: string;
+}
+
+/**
+ * What an import tells people about its rows besides the counts: the first rejections for the
+ * summary, every rejected row as CSV (original values, row number, fields, reasons) and,
+ * optionally, every imported row with its contact id. The files appear under their names
+ * only when the import ends; a failed run leaves none.
+ */
+export class ImportResults {
+  readonly errors: RowError[] = [];
+  private rejected: ResultsCsv | undefined;
+  private imported: ResultsCsv | undefined;
+
+  private constructor(private readonly options: ImportResultsOptions) {}
+
+  static async open(options: ImportResultsOptions): Promise<ImportResults> {
+    const results = new ImportResults(options);
+    // Asked-for files exist even when empty; the default rejected file only when needed.
+    if (options.errorsOut) results.rejected = await ResultsCsv.open(options.errorsOut, rejectedHeader(options.columns));
+    if (options.importedOut) results.imported = await ResultsCsv.open(options.importedOut, [...options.columns, '_row', '_id', '_outcome']);
+    return results;
+  }
+
+  async reject(row: number, values: string[], fields: readonly FieldKey[], reasons: string[]): Promise<void> {
+    if (this.errors.length < MAX_REPORTED_ERRORS) this.errors.push({ row, message: reasons.join('; ') });
+    this.rejected ??= await ResultsCsv.open(
+      path.join(this.options.resultsDir, `${this.options.importId}.rejected.csv`),
+      rejectedHeader(this.options.columns),
+    );
+    await this.rejected.add([...values, String(row), fields.join('; '), reasons.join('; ')]);
+  }
+
+  async written(row: number, values: string[], id: number | null, outcome: 'inserted' | 'updated'): Promise<void> {
+    await this.imported?.add([...values, String(row), id === null ? '' : String(id), outcome]);
+  }
+
+  /** Whether imported rows are wanted (so a resumed run looks their ids up). */
+  get wantsImported(): boolean {
+    return this.imported !== undefined;
+  }
+
+  async commit(): Promise<{ errorReport: string | null; importedReport: string | null }> {
+    const errorReport = this.rejected ? await this.rejected.commit() : null;
+    const importedReport = this.imported ? await this.imported.commit() : null;
+    return { errorReport, importedReport };
+  }
+
+  async discard(): Promise<void> {
+    await this.rejected?.discard().catch(() => undefined);
+    await this.imported?.discard().catch(() => undefined);
+  }
+}
+
+function rejectedHeader(columns: string[]): string[] {
+  return [...columns, '_row', '_field', '_reason'];
+}

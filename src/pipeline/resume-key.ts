@@ -1,0 +1,23 @@
+import { createHash } from 'node:crypto';
+import type { OnDuplicate } from '../types.js';
+
+export interface ResumeKeyParts {
+  mapping: Record<string, string>;
+  onDuplicate: OnDuplicate;
+  excluded: Iterable<number>;
+  defaultCountry: string;
+}
+
+/**
+ * A digest of everything that decides each row's outcome. An unfinished run is only resumed
+ * under the same key: finishing it with another mapping would mix two imports in one.
+ */
+export function resumeKey(parts: ResumeKeyParts): string {
+  const canonical = JSON.stringify({
+    mapping: Object.entries(parts.mapping).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    onDuplicate: parts.onDuplicate,
+    excluded: [...new Set(parts.excluded)].sort((a, b) => a - b),
+    defaultCountry: parts.defaultCountry,
+  });
+  return createHash('sha256').update(canonical).digest('hex');
+}
