@@ -1,7 +1,7 @@
 import path from 'node:path';
-import pty from 'node-pty';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BIN, FIXTURES, runCli, scratchDir } from '../helpers/cli.js';
+import { FIXTURES, runCli, scratchDir } from '../helpers/cli.js';
+import { CTRL_C, DOWN, ENTER, onTerminal } from '../helpers/terminal.js';
 
 // The interactive mapping, driven through a real pseudo-terminal as a person would: Enter
 // accepts the preselected suggestion, arrow keys move to another choice, Ctrl-C cancels.
@@ -11,52 +11,20 @@ const cwd = scratch.dir;
 const home = ['--home', path.join(cwd, 'home')];
 afterAll(() => scratch.cleanup());
 
-const DOWN = '\x1b[B';
-const ENTER = '\r';
-const CTRL_C = '\x03';
-
-function stripAnsi(text: string): string {
-  return text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
-}
-
 async function analyzedFileId(): Promise<string> {
   const analyzed = await runCli(['analyze', path.join(FIXTURES, 'contacts.csv'), '--json', ...home], { cwd });
   return analyzed.json().fileId;
 }
 
-/** The CLI on a pseudo-terminal (no CI variable, so it behaves as on a person's terminal). */
-function onTerminal(args: string[]) {
-  const env = { ...process.env, NO_COLOR: '1' } as Record<string, string>;
-  delete env.CI;
-  const term = pty.spawn(process.execPath, [BIN, ...args], { cols: 140, rows: 50, cwd, env });
-  let screen = '';
-  let seen = 0;
-  term.onData((data) => (screen += data));
-  const exited = new Promise<number>((resolve) => term.onExit(({ exitCode }) => resolve(exitCode)));
-  return {
-    exited,
-    write: (keys: string) => term.write(keys),
-    screen: () => stripAnsi(screen),
-    /** Waits until `text` appears after everything already waited for. */
-    async waitFor(text: string | RegExp, timeoutMs = 10_000): Promise<void> {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const fresh = stripAnsi(screen.slice(seen));
-        if (typeof text === 'string' ? fresh.includes(text) : text.test(fresh)) {
-          seen = screen.length;
-          return;
-        }
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${text}; screen:\n${stripAnsi(screen)}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    },
-  };
+/** The CLI on a pseudo-terminal, in this test's folder. */
+function terminalFor(args: string[]) {
+  return onTerminal(args, { cwd });
 }
 
 describe('map on a terminal', () => {
   it('asks one column at a time, suggestion preselected, skip available', async () => {
     const fileId = await analyzedFileId();
-    const terminal = onTerminal(['map', '--file-id', fileId, ...home]);
+    const terminal = terminalFor(['map', '--file-id', fileId, ...home]);
     const columns = ['Email Address', 'First Name', 'Last Name', 'Phone Number', 'Company Name', 'Job Title', 'City', 'Zip'];
     for (const column of columns) {
       await terminal.waitFor(column);
@@ -79,7 +47,7 @@ describe('map on a terminal', () => {
 
   it('Ctrl-C at a prompt cancels cleanly: exit 130, nothing saved', async () => {
     const fileId = await analyzedFileId();
-    const terminal = onTerminal(['map', '--file-id', fileId, ...home]);
+    const terminal = terminalFor(['map', '--file-id', fileId, ...home]);
     await terminal.waitFor('Email Address');
     terminal.write(CTRL_C);
     expect(await terminal.exited).toBe(130);

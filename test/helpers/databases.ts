@@ -30,6 +30,11 @@ export interface TestDatabase {
   columns(table: string): Promise<string[]>;
   /** Whether anything was created yet (the SQLite file; the PostgreSQL schema). */
   exists(): Promise<boolean>;
+  /**
+   * Whether another connection is inside a write transaction on it right now (SQLite: holds
+   * the write lock; PostgreSQL: holds a lock on one of the schema's tables).
+   */
+  inTransaction(): Promise<boolean>;
   drop(): Promise<void>;
 }
 
@@ -79,6 +84,20 @@ export const SQLITE: TestEngine = {
       },
       async exists() {
         return fs.existsSync(file);
+      },
+      async inTransaction() {
+        if (!fs.existsSync(file)) return false;
+        const db = new Database(file, { timeout: 0 });
+        try {
+          db.exec('BEGIN IMMEDIATE');
+          db.exec('ROLLBACK');
+          return false;
+        } catch (error) {
+          if ((error as { code?: string }).code === 'SQLITE_BUSY') return true;
+          throw error;
+        } finally {
+          db.close();
+        }
       },
       async drop() {
         for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${file}${suffix}`, { force: true });
@@ -132,6 +151,15 @@ export const POSTGRES: TestEngine = {
       },
       async exists() {
         const result = await (await connect()).query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+        return result.rowCount === 1;
+      },
+      async inTransaction() {
+        // Table locks last until the end of a transaction; advisory locks (no relation) do not count.
+        const result = await (await connect()).query(
+          `SELECT 1 FROM pg_locks l JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = $1 AND l.pid <> pg_backend_pid() LIMIT 1`,
+          [schema],
+        );
         return result.rowCount === 1;
       },
       async drop() {
