@@ -32,8 +32,11 @@ interface Prepared {
   fileId: string;
 }
 
-/** Three files: alpha and beta share no email; gamma has half of alpha's emails and half new. */
-const files: Record<'alpha' | 'beta' | 'gamma', Prepared> = {} as never;
+/**
+ * alpha and beta share no email; gamma has half of alpha's emails and half new; reversed is
+ * alpha's rows in the opposite order (the same contacts, met the other way round).
+ */
+const files: Record<'alpha' | 'beta' | 'gamma' | 'reversed', Prepared> = {} as never;
 
 async function prepare(name: string, generated: GeneratedFile): Promise<Prepared> {
   const file = path.join(cwd, `${name}.csv`);
@@ -48,12 +51,23 @@ async function prepare(name: string, generated: GeneratedFile): Promise<Prepared
 }
 
 beforeAll(async () => {
-  const [alpha, beta, gamma] = await Promise.all([
-    prepare('alpha', generateContacts({ rows: ROWS, local: 'alpha', seed: 1 })),
+  const alphaFile = generateContacts({ rows: ROWS, local: 'alpha', seed: 1 });
+  const [header, ...lines] = alphaFile.csv.trimEnd().split('\n');
+  // Rows are single lines unless a note is quoted over two: keep those records whole.
+  const records: string[] = [];
+  for (const line of lines) {
+    const open = records.length > 0 && (records[records.length - 1]!.match(/"/g)?.length ?? 0) % 2 === 1;
+    if (open) records[records.length - 1] += `\n${line}`;
+    else records.push(line);
+  }
+  const reversedFile = { ...alphaFile, csv: `${[header, ...records.reverse()].join('\n')}\n` };
+  const [alpha, beta, gamma, reversed] = await Promise.all([
+    prepare('alpha', alphaFile),
     prepare('beta', generateContacts({ rows: ROWS, local: 'beta', seed: 2 })),
     prepare('gamma', generateContacts({ rows: ROWS, local: 'alpha', firstNumber: ROWS / 2 + 1, seed: 3 })),
+    prepare('reversed', reversedFile),
   ]);
-  Object.assign(files, { alpha, beta, gamma });
+  Object.assign(files, { alpha, beta, gamma, reversed });
 }, 60_000);
 
 afterAll(async () => {
@@ -197,5 +211,26 @@ describe.each(ENGINES)('two imports at once (%s)', (engine) => {
     const inFile = files.alpha.generated.duplicateRows.length + files.gamma.generated.duplicateRows.length;
     expect(sa.duplicates + sg.duplicates).toBe(inFile + shared);
     for (const s of [sa, sg]) expect(s.imported + s.duplicates + s.invalid).toBe(ROWS);
+  }, TEST_MS);
+
+  it('the same contacts in opposite orders, both with --on-duplicate update, at once: no deadlock, each inserted once and updated once', async () => {
+    const db = freshDatabase(engine);
+    const update = ['--on-duplicate', 'update'];
+    const a = spawnCli([...importArgs(files.alpha, db, homeFor(files.alpha)), ...update], { cwd });
+    const r = spawnCli([...importArgs(files.reversed, db, homeFor(files.reversed)), ...update], { cwd });
+    const [ea, er] = await Promise.all([a.exited, r.exited]);
+    expect(ea.code, a.stderr()).toBe(0);
+    expect(er.code, r.stderr()).toBe(0);
+    expect(a.stderr() + r.stderr()).not.toMatch(/SQLITE_BUSY|database is locked|deadlock/i);
+
+    const unique = files.alpha.generated.uniqueEmails;
+    const stored = await db.query('SELECT email FROM contacts');
+    expect(stored.map((c) => c.email).sort()).toEqual([...unique].sort());
+    const sa = a.json();
+    const sr = r.json();
+    expect(countsOf(sr)).toMatchObject({ totalRows: ROWS, invalid: sa.invalid, duplicates: sa.duplicates });
+    // Whichever met a contact first inserted it; the other updated it.
+    expect(sa.imported + sr.imported).toBe(unique.length);
+    expect(sa.updated + sr.updated).toBe(unique.length);
   }, TEST_MS);
 });

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, scratchDir } from '../helpers/cli.js';
+import { deleteKeys, rawClient, REDIS_URL, uniquePrefix } from '../helpers/redis.js';
 import { ENGINES, SQLITE, type Row, type TestDatabase, type TestEngine } from '../helpers/databases.js';
 import { generateContacts } from '../helpers/generate-contacts.js';
 import {
@@ -183,7 +184,7 @@ describe.each(ENGINES)('kill -9 during an import, then the same command again (%
 
   const scenarios: Array<[string, KillPoint[]]> = [
     ['as soon as the run is recorded', ['start']],
-    ['at 50% of the file', [0.5]],
+    // Each re-run is itself killed, so it also resumes a resumed run.
     ['at 10%, then the re-run at 50%, then that one at 90%', [0.1, 0.5, 0.9]],
   ];
 
@@ -198,6 +199,12 @@ describe.each(ENGINES)('kill -9 during an import, then the same command again (%
       let rowsDone = -1;
       for (const point of points) {
         const killed = await killAt(db, args, point);
+        if (point === points[0]) {
+          // With other options it would be another import: refused until run as it was.
+          const other = await runCli([...args, '--on-duplicate', 'update'], { cwd, env: { REDIS_URL: undefined } });
+          expect(other.code, other.stderr).toBe(2);
+          expect(await runningRun(db)).toMatchObject({ id: killed.run.id, rows_done: killed.run.rows_done });
+        }
         // The same run each time, and its checkpoint never goes back.
         importId ??= killed.run.id as string;
         expect(killed.run.id).toBe(importId);
@@ -313,5 +320,42 @@ describe('kill -9 during an --on-duplicate update import over existing contacts 
     const end = await endState(db, rerun.json(), out);
     expectSameEnd(end, reference, killed.run.id as string);
     await expectIdsMatch(db, end.imported);
+  }, SCENARIO_MS);
+});
+
+describe('kill -9 with the session state in Redis', () => {
+  const prefix = uniquePrefix('crash');
+  const redis = { REDIS_URL, REDIS_PREFIX: prefix };
+  afterAll(async () => {
+    const client = rawClient();
+    await deleteKeys(client, prefix);
+    await client.quit();
+  });
+
+  it('the same command again at once is not locked out by the dead process', async () => {
+    const home = path.join(cwd, `redis-home-${++n}`);
+    const analyzed = await runCli(['analyze', file, '--json', '--home', home], { cwd, env: redis });
+    expect(analyzed.code, analyzed.stderr).toBe(0);
+    const redisFileId = analyzed.json().fileId;
+    expect((await runCli(['map', '--file-id', redisFileId, '--auto', '--home', home], { cwd, env: redis })).code).toBe(0);
+
+    const db = freshDatabase(SQLITE);
+    const args = ['import', '--file-id', redisFileId, '--database', db.url, ...BATCH, '--json', '--home', home];
+    const child = spawnCli(args, { cwd, env: redis });
+    const run = await until('a tenth of the file to be committed', async () => {
+      const r = await runningRun(db);
+      return r && Number(r.rows_done) >= ROWS / 10 ? r : undefined;
+    }, child);
+    child.child.kill('SIGKILL');
+    expect((await child.exited).signal).toBe('SIGKILL');
+    // The dead import's lock is still in Redis, with most of its 60 s to live.
+    const client = rawClient();
+    expect(await client.pttl(`${prefix}lock:import:${redisFileId}`)).toBeGreaterThan(0);
+    await client.quit();
+
+    const again = await runCli(args, { cwd, env: redis });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.json()).toMatchObject({ importId: run.id, totalRows: ROWS, imported: generated.uniqueEmails.length });
+    expect(again.json().resumedFrom).toBeGreaterThanOrEqual(ROWS / 10);
   }, SCENARIO_MS);
 });

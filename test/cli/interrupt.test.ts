@@ -106,9 +106,9 @@ describe('the same command after an interrupt', () => {
   }, 60_000);
 
   it.each([
-    ['SIGINT', SQLITE],
-    ['SIGTERM', POSTGRES],
-  ] as const)('%s on %s: interrupted, recorded, then resumed to the totals of a clean run', async (signal, engine) => {
+    ['SIGINT', 'sqlite', SQLITE],
+    ['SIGTERM', 'postgres', POSTGRES],
+  ] as const)('%s on %s: interrupted, recorded, then resumed to the totals of a clean run', async (signal, _name, engine) => {
     const importArgs = (db: TestDatabase, out: string) =>
       ['import', '--file-id', fileId, '--database', db.url, '--batch-size', '500', '--errors-out', out, '--json', '--home', homeCopy()];
     const clean = engine.create(cwd, `clean-${engine.name}`);

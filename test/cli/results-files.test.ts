@@ -32,9 +32,15 @@ const ROWS: string[][] = [
   ['ANN@example.com', '@Ann again', 'Dup', '', '', '', '', '\rCR note', ''],
 ];
 
+/**
+ * The reader drops whitespace before an unquoted value (as most CSV tools do), so cells that
+ * start with TAB are quoted to reach the import as they are.
+ */
+const cell = (value: string) => (/^\s/.test(value) ? `"${value.replace(/"/g, '""')}"` : csvCell(value));
+
 function writeCsv(): string {
   const file = path.join(cwd, `injection-${++n}.csv`);
-  fs.writeFileSync(file, [HEADER, ...ROWS].map((cells) => cells.map(csvCell).join(',')).join('\n') + '\n');
+  fs.writeFileSync(file, [HEADER, ...ROWS].map((cells) => cells.map(cell).join(',')).join('\n') + '\n');
   return file;
 }
 
