@@ -72,19 +72,22 @@ async function importLocked(ctx: Context, fileId: string, options: ImportOptions
     schema: options.schema,
     dryRun: options.dryRun,
   });
-  const importId = `import_${crypto.randomUUID()}`;
+  let importId = `import_${crypto.randomUUID()}`;
   const counts: ImportCounts = { totalRows: 0, imported: 0, updated: 0, skipped: 0, invalid: 0, duplicates: 0, excluded: 0 };
   const errors: RowError[] = [];
   let report: ErrorReport | undefined;
   let started = false;
   try {
-    await store.startImport({
+    // Minimal adaptation to the claimRun contract (store-8); the lead's rewrite resumes runs.
+    const claim = await store.claimRun({
       importId,
       fileId,
       fileName: upload.fileName,
       totalRows: analysis.totalRows,
       mapping: plan.mapping,
+      resumeKey: JSON.stringify([plan.mapping, onDuplicate, [...excluded].sort((a, b) => a - b), ctx.config.defaultCountry]),
     });
+    importId = claim.run.importId;
     started = true;
     if (options.errorsOut) report = await ErrorReport.open(options.errorsOut, analysis.columns);
 
@@ -102,7 +105,7 @@ async function importLocked(ctx: Context, fileId: string, options: ImportOptions
       if (batch.length === 0) return;
       const outcomes = await store.writeBatch(batch, { importId, onDuplicate });
       for (let i = 0; i < outcomes.length; i++) {
-        const outcome = outcomes[i];
+        const outcome = outcomes[i]!.outcome;
         if (outcome === 'inserted') counts.imported++;
         else if (outcome === 'updated') counts.updated++;
         else {
