@@ -114,7 +114,7 @@ async function checkContent(bytes: RandomAccess, entry: ZipEntry, file: string):
   let carry = Buffer.alloc(0);
   await new Promise<void>((resolve, reject) => {
     const raw = bytes.stream(entry.dataOffset, entry.compressedSize);
-    const inflate = stored ? raw : raw.pipe(createInflateRaw());
+    const inflate = stored ? raw : raw.pipe(createInflateRaw({ chunkSize: 256 * 1024 }));
     let failed = false;
     const fail = (error: ImportError): void => {
       if (failed) return;

@@ -28,8 +28,11 @@ export interface SheetRow {
 export interface Sheet {
   kind: 'xlsx' | 'xls';
   name: string;
-  /** Reads the rows from the start of the sheet; called once per pass. */
-  rows(): AsyncIterable<SheetRow>;
+  /**
+   * Reads the rows from the start of the sheet; called once per pass. Where `needText(row)`
+   * is false, cells need not carry their formatted text: only whether they hold anything.
+   */
+  rows(needText?: (row: number) => boolean): AsyncIterable<SheetRow>;
   /** Bytes consumed from the input, for progress. */
   bytesRead(): number;
   /** Called once the records are read, or reading stopped. */
@@ -114,7 +117,9 @@ async function scan(sheet: Sheet, wantedIndex: number | undefined, firstRowIsHea
     seen.length = 0;
   };
 
-  for await (const row of sheet.rows()) {
+  const needText = (index: number): boolean =>
+    headerIndex === undefined || index <= headerIndex || (result.header === undefined && result.nextRow === undefined);
+  for await (const row of sheet.rows(needText)) {
     const used = usedColumns(row);
     result.all = widen(result.all, used);
     if (headerIndex === undefined) {

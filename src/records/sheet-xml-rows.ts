@@ -11,7 +11,7 @@ import { NotStreamable } from './not-streamable.js';
 import type { SharedStrings } from './shared-strings.js';
 import type { SheetRow } from './sheet-records.js';
 import { StringItem } from './string-item.js';
-import { attribute, xmlParser } from './xml-parser.js';
+import { xmlParser } from './xml-parser.js';
 import { decodeEscapes, formulaStringValue } from './xml-text.js';
 
 export interface SheetContext {
@@ -34,7 +34,15 @@ function serialDate(serial: number): Date | number {
   return new Date((serial > 60 ? serial : serial + 1) * 24 * 60 * 60 * 1000 + DAY_ZERO);
 }
 
-export async function* sheetXmlRows(chunks: AsyncIterable<string>, context: SheetContext): AsyncGenerator<SheetRow> {
+/**
+ * `needText(row)` false: the row's numbers are not given their formatted text (`w`), which
+ * only a pass that merely looks for used columns can do without.
+ */
+export async function* sheetXmlRows(
+  chunks: AsyncIterable<string>,
+  context: SheetContext,
+  needText: (row: number) => boolean = () => true,
+): AsyncGenerator<SheetRow> {
   const { part, strings, formats, date1904 } = context;
   const ready: SheetRow[] = [];
   let inData = false;
@@ -70,7 +78,7 @@ export async function* sheetXmlRows(chunks: AsyncIterable<string>, context: Shee
           const date = serialDate(date1904 ? v + 1462 : v);
           cell = date instanceof Date ? { t: 'd', v: date } : { t: 'n', v: date, w: formats.text(format, v) };
         } else {
-          const w = format.isGeneral && Number.isInteger(v) ? undefined : formats.text(format, v);
+          const w = (format.isGeneral && Number.isInteger(v)) || !needText(lastRow) ? undefined : formats.text(format, v);
           cell = { t: 'n', v, w };
         }
         break;
@@ -118,14 +126,15 @@ export async function* sheetXmlRows(chunks: AsyncIterable<string>, context: Shee
         return;
       }
       if (name === 'row') {
-        const r = attribute(attributes, 'r');
+        const r = attributes.r;
         rowNumber = r === undefined ? rowNumber + 1 : Number.parseInt(r, 10);
         if (!(rowNumber > lastRow + 1)) fail(`row ${r ?? rowNumber} is out of order`);
         lastRow = rowNumber - 1;
         cells = [];
         column = -1;
       } else if (name === 'c' && cells !== undefined) {
-        const ref = attribute(attributes, 'r');
+        // SpreadsheetML's own attributes are never prefixed: looked up directly, for speed.
+        const ref = attributes.r;
         if (ref === undefined) column++;
         else {
           const at = parseCellRef(ref);
@@ -134,8 +143,8 @@ export async function* sheetXmlRows(chunks: AsyncIterable<string>, context: Shee
         }
         inCell = true;
         cellColumn = column;
-        type = attribute(attributes, 't');
-        style = attribute(attributes, 's');
+        type = attributes.t;
+        style = attributes.s;
         value = undefined;
         vState = 'before';
         inline = undefined;

@@ -14,11 +14,6 @@ import type { RandomAccess } from './random-access.js';
 
 const CHUNK = 256 * 1024;
 
-const readAt = (fd: number, buffer: Buffer, position: number): Promise<number> =>
-  new Promise((resolve, reject) => {
-    fs.read(fd, buffer, 0, buffer.length, position, (error, n) => (error ? reject(error) : resolve(n)));
-  });
-
 export interface SpooledFile extends RandomAccess {
   /** Closes (and removes) the file; further reads fail. Safe to call twice. */
   close(): void;
@@ -67,11 +62,13 @@ export async function spoolToFile(source: ByteSource, fileName: string): Promise
       return done === wanted ? buffer : buffer.subarray(0, done);
     },
     stream(position: number, length: number): Readable {
-      // Positional reads on the shared descriptor: a file stream would close it when done.
-      async function* chunks(): AsyncGenerator<Buffer> {
+      // Positional reads on the shared descriptor (a file stream would close it when done),
+      // synchronous: a local temporary file answers at once, and a thread-pool hop per chunk
+      // would leave the parser idle.
+      function* chunks(): Generator<Buffer> {
         for (let at = position, end = Math.min(size, position + length); at < end; ) {
           const buffer = Buffer.allocUnsafe(Math.min(CHUNK, end - at));
-          const n = await readAt(handle, buffer, at);
+          const n = fs.readSync(handle, buffer, 0, buffer.length, at);
           if (n === 0) return;
           at += n;
           yield n === buffer.length ? buffer : buffer.subarray(0, n);

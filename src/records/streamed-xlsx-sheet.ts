@@ -40,7 +40,7 @@ export async function openStreamedSheet(
   return {
     kind: 'xlsx',
     name,
-    rows: () => sheetXmlRows(streamZipPart(zip, part), context),
+    rows: (needText) => sheetXmlRows(streamZipPart(zip, part), context, needText),
     bytesRead,
     close: () => zip.close(),
   };
