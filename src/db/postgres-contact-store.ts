@@ -1,21 +1,39 @@
 import pg from 'pg';
 import { textProblem } from '../contacts/text-problem.js';
 import { ImportError } from '../errors.js';
-import { SYSTEM_FIELDS, type Contact, type OnDuplicate } from '../types.js';
+import { SYSTEM_FIELDS, type Contact } from '../types.js';
+import { BEFORE_IMAGE_COLUMNS } from './before-image.js';
 import type {
   ContactStore,
   ContactStoreOptions,
   ContactToWrite,
   ImportCounts,
+  ImportRun,
   ImportRunStart,
   ImportStatus,
-  WriteOutcome,
+  RunClaim,
+  UndoOptions,
+  UndoResult,
+  WriteBatchOptions,
+  WrittenRow,
 } from './contact-store.js';
 import { copyRows, encodeCopyText, type CopyValue } from './copy-rows.js';
+import { decideClaim, runIdentity } from './decide-claim.js';
+import { importRunFromRow } from './import-run-from-row.js';
 import { redactDatabaseUrl } from './redact-database-url.js';
-import { isConnectionLost, postgresFailure } from './postgres-failure.js';
+import { isConnectionLost, isRetryableConflict, postgresFailure } from './postgres-failure.js';
+import { runLockKey } from './run-lock-key.js';
 import { ensurePostgresSchema } from './postgres-schema.js';
 import { parsePostgresUrl } from './postgres-url.js';
+import { currentOwner } from './run-owner.js';
+import {
+  alreadyUndoneError,
+  importNotFoundError,
+  notRunningError,
+  runLockedError,
+  undoConflictError,
+  undoLockedError,
+} from './run-errors.js';
 import { checkSchemaName, checkTableName, quoteIdent } from './table-name.js';
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
@@ -23,13 +41,26 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
 const STAGING = 'pg_temp.contact_import_staging';
 const COLUMNS = SYSTEM_FIELDS.map((field) => quoteIdent(field.column));
 const OTHER_COLUMNS = SYSTEM_FIELDS.filter((field) => field.key !== 'email').map((field) => quoteIdent(field.column));
+/** How long claimRun and undoImport wait for a run's advisory lock: a killed client's backend may linger a moment. */
+const LOCK_WAIT_MS = 5000;
+const LOCK_POLL_MS = 100;
+/** A batch that deadlocks with another import's is rolled back and tried again, this many times in all. */
+const MAX_ATTEMPTS = 4;
+/** Emails per findContacts query. */
+const FIND_CHUNK = 5000;
 
 interface Statements {
   copy: string;
   skip: string;
   update: string;
+  /** Keeps the before-image of the contacts one round of the staging table is about to update. */
+  capture: string;
+  checkpoint: string;
   count: string;
 }
+
+/** The batch updated a contact whose before-image it could not take (it was inserted meanwhile): try again. */
+class MissedBeforeImage extends Error {}
 
 /**
  * Contacts in PostgreSQL through one node-postgres connection. Each batch is COPYed into a
@@ -51,6 +82,8 @@ export class PostgresContactStore implements ContactStore {
   /** Set when a dry run's outer transaction could not be restored after a failed batch. */
   private broken = false;
   private closed = false;
+  /** Advisory locks (runLockKey) this session holds for the runs it claimed, until close(). */
+  private readonly heldLocks = new Set<string>();
 
   private constructor(client: pg.Client, table: string, schema: string | undefined, dryRun: boolean) {
     this.client = client;
@@ -127,24 +160,62 @@ export class PostgresContactStore implements ContactStore {
     }
   }
 
-  async startImport(run: ImportRunStart): Promise<void> {
+  async claimRun(start: ImportRunStart): Promise<RunClaim> {
     this.usable();
+    this.requireStatements();
+    const identity = runIdentity(start);
+    const key = this.lockKey(this.table, identity);
+    let locked = false;
     try {
-      await this.client.query(
-        `INSERT INTO ${this.qualified('contact_imports')} (id, file_id, file_name, status, started_at, finished_at,
-           total_rows, imported, updated, skipped, invalid, duplicates, excluded, mapping)
-         VALUES ($1, $2, $3, 'running', $4::timestamptz, NULL, $5, 0, 0, 0, 0, 0, 0, $6::jsonb)`,
-        [run.importId, run.fileId, run.fileName, nowIso(), run.totalRows, JSON.stringify(run.mapping)],
-      );
+      locked = await this.tryLock(key, LOCK_WAIT_MS);
+      if (!locked) {
+        const running = (await this.matchingRuns(start)).find((run) => run.status === 'running');
+        throw runLockedError(start.fileName, this.table, running);
+      }
+      const claim = await this.transaction(async (): Promise<RunClaim> => {
+        const matches = await this.matchingRuns(start);
+        // This session holds the lock on this identity, so a 'running' run of it is dead; one
+        // recorded under the other identity (fileId vs bytes) is alive while its lock is held.
+        const live = new Set<string>();
+        for (const run of matches) {
+          if (run.status !== 'running' || runIdentity(run) === identity) continue;
+          if (await this.lockIsHeld(this.lockKey(this.table, runIdentity(run)))) live.add(run.importId);
+        }
+        const decision = decideClaim(matches, start, this.table, (run) => live.has(run.importId));
+        if (decision.kind === 'completed') return decision;
+        const now = nowIso();
+        const imports = this.qualified('contact_imports');
+        if (decision.kind === 'resume') {
+          await this.client.query(
+            `UPDATE ${imports} SET status = 'running', owner = $1, heartbeat_at = $2::timestamptz, finished_at = NULL,
+               file_id = $3, file_name = $4, file_sha256 = COALESCE(file_sha256, $5)
+             WHERE id = $6`,
+            [currentOwner(), now, start.fileId, start.fileName, start.fileSha256 ?? null, decision.run.importId],
+          );
+          return { kind: 'resume', run: (await this.readRun(decision.run.importId))! };
+        }
+        await this.client.query(
+          `INSERT INTO ${imports} (id, file_id, file_name, status, started_at, finished_at, total_rows,
+             imported, updated, skipped, invalid, duplicates, excluded, mapping,
+             table_name, file_sha256, resume_key, rows_done, owner, heartbeat_at, undone_at)
+           VALUES ($1, $2, $3, 'running', $4::timestamptz, NULL, $5, 0, 0, 0, 0, 0, 0, $6::jsonb,
+             $7, $8, $9, 0, $10, $4::timestamptz, NULL)`,
+          [
+            start.importId, start.fileId, start.fileName, now, start.totalRows, JSON.stringify(start.mapping),
+            this.table, start.fileSha256 ?? null, start.resumeKey, currentOwner(),
+          ],
+        );
+        return { kind: 'new', run: (await this.readRun(start.importId))! };
+      });
+      this.heldLocks.add(key);
+      return claim;
     } catch (error) {
-      throw this.failure(`cannot record import ${run.importId} in contact_imports`, error);
+      if (locked && !this.heldLocks.has(key)) await this.unlock(key).catch(() => undefined);
+      throw this.failure(`cannot record import ${start.importId} in contact_imports`, error);
     }
   }
 
-  async writeBatch(
-    batch: ContactToWrite[],
-    options: { importId: string; onDuplicate: OnDuplicate },
-  ): Promise<WriteOutcome[]> {
+  async writeBatch(batch: ContactToWrite[], options: WriteBatchOptions): Promise<WrittenRow[]> {
     this.usable();
     if (batch.length === 0) return [];
     const statements = this.requireStatements();
@@ -153,30 +224,61 @@ export class PostgresContactStore implements ContactStore {
     const rounds = splitRounds(batch);
     const data = encodeCopyText(batch.map(({ contact }, i) => stagingRow(contact, i, rounds.roundOf[i]!)));
     const now = nowIso();
-    const sql = options.onDuplicate === 'update' ? statements.update : statements.skip;
-    try {
-      return await this.transaction(async () => {
-        if (this.dryRun) await this.client.query(`TRUNCATE ${STAGING}`);
-        await copyRows(this.client, statements.copy, data);
-        const outcomes = new Array<WriteOutcome>(batch.length).fill('existing');
-        // Normally one round; an email repeated within the batch goes in a later round, so it
-        // meets its first occurrence as an existing row, exactly as row-by-row writing would.
-        for (let round = 0; round < rounds.members.length; round++) {
-          const result = await this.client.query<{ email: string; inserted?: boolean }>(sql, [options.importId, now, round]);
-          const members = rounds.members[round]!;
-          const indexOf = new Map(members.map((i) => [batch[i]!.contact.email, i]));
-          for (const returned of result.rows) {
-            const i = indexOf.get(returned.email);
-            // Only rows the statement wrote come back: the rest were left alone ('existing').
-            if (i !== undefined) outcomes[i] = returned.inserted === false ? 'updated' : 'inserted';
+    const overwrite = options.onDuplicate === 'update';
+    const { importId } = options;
+    for (let attempt = 1; ; attempt++) {
+      // Retried only while the checkpoint has not been called: it runs once per committed batch.
+      let checkpointed = false;
+      try {
+        return await this.transaction(async () => {
+          if (this.dryRun) await this.client.query(`TRUNCATE ${STAGING}`);
+          await copyRows(this.client, statements.copy, data);
+          const written: WrittenRow[] = batch.map(() => ({ outcome: 'existing', id: null }));
+          // Normally one round; an email repeated within the batch goes in a later round, so it
+          // meets its first occurrence as an existing row, exactly as row-by-row writing would.
+          for (let round = 0; round < rounds.members.length; round++) {
+            const captured = new Set<string>();
+            if (overwrite) {
+              const images = await this.client.query<{ contact_id: string }>(statements.capture, [importId, now, round]);
+              for (const image of images.rows) captured.add(String(image.contact_id));
+            }
+            const result = await this.client.query<{ email: string; id: string; inserted?: boolean }>(
+              overwrite ? statements.update : statements.skip,
+              [importId, now, round],
+            );
+            const members = rounds.members[round]!;
+            const indexOf = new Map(members.map((i) => [batch[i]!.contact.email, i]));
+            for (const returned of result.rows) {
+              const i = indexOf.get(returned.email);
+              // Only rows the statement wrote come back: the rest were left alone ('existing').
+              if (i === undefined) continue;
+              const updated = returned.inserted === false;
+              // Inserted by another import between the before-image and the upsert.
+              if (updated && !captured.has(String(returned.id))) throw new MissedBeforeImage();
+              written[i] = { outcome: updated ? 'updated' : 'inserted', id: Number(returned.id) };
+            }
           }
+          if (options.checkpoint) {
+            checkpointed = true;
+            const counts = options.checkpoint(written);
+            const result = await this.client.query(statements.checkpoint, [
+              importId, counts.totalRows, counts.imported, counts.updated, counts.skipped,
+              counts.invalid, counts.duplicates, counts.excluded, now,
+            ]);
+            if (result.rowCount === 0) throw notRunningError(importId);
+          }
+          return written;
+        });
+      } catch (error) {
+        const retry = error instanceof MissedBeforeImage || isRetryableConflict(error);
+        if (retry && !checkpointed && attempt < MAX_ATTEMPTS && !this.lost && !this.broken) {
+          await sleep(20 * attempt + Math.random() * 50 * attempt);
+          continue;
         }
-        return outcomes;
-      });
-    } catch (error) {
-      const first = batch[0]!.row;
-      const last = batch[batch.length - 1]!.row;
-      throw this.failure(`cannot write contacts (rows ${first}–${last}) to table ${this.qualified(this.table, false)} at ${this.where}`, error, copyLineRow(error, batch));
+        const first = batch[0]!.row;
+        const last = batch[batch.length - 1]!.row;
+        throw this.failure(`cannot write contacts (rows ${first}–${last}) to table ${this.qualified(this.table, false)} at ${this.where}`, error, copyLineRow(error, batch));
+      }
     }
   }
 
@@ -184,8 +286,10 @@ export class PostgresContactStore implements ContactStore {
     this.usable();
     let changes: number;
     try {
+      // total_rows stays the file's row count unless the run read the whole file.
       const result = await this.client.query(
-        `UPDATE ${this.qualified('contact_imports')} SET status = $1, finished_at = $2::timestamptz, total_rows = $3,
+        `UPDATE ${this.qualified('contact_imports')} SET status = $1, finished_at = $2::timestamptz, heartbeat_at = $2::timestamptz,
+           rows_done = $3, total_rows = CASE WHEN $1 = 'completed' THEN $3 ELSE total_rows END,
            imported = $4, updated = $5, skipped = $6, invalid = $7, duplicates = $8, excluded = $9
          WHERE id = $10`,
         [
@@ -199,6 +303,110 @@ export class PostgresContactStore implements ContactStore {
     }
     if (changes === 0) {
       throw new ImportError('INTERNAL', `import ${importId} was finished but never started`);
+    }
+  }
+
+  async findContacts(emails: string[]): Promise<Map<string, { id: number; importId: string | null }>> {
+    this.usable();
+    this.requireStatements();
+    const found = new Map<string, { id: number; importId: string | null }>();
+    try {
+      for (let i = 0; i < emails.length; i += FIND_CHUNK) {
+        const result = await this.client.query<{ email: string; id: string; import_id: string | null }>(
+          `SELECT email, id, import_id FROM ${this.qualified(this.table)} WHERE email = ANY($1::text[])`,
+          [emails.slice(i, i + FIND_CHUNK)],
+        );
+        for (const row of result.rows) found.set(row.email, { id: Number(row.id), importId: row.import_id });
+      }
+    } catch (error) {
+      throw this.failure(`cannot look up contacts in ${this.qualified(this.table, false)} at ${this.where}`, error);
+    }
+    return found;
+  }
+
+  async listImports(options: { limit?: number } = {}): Promise<ImportRun[]> {
+    this.usable();
+    this.requireStatements();
+    try {
+      const result = await this.client.query(
+        `SELECT * FROM ${this.qualified('contact_imports')} ORDER BY started_at DESC, id DESC LIMIT $1`,
+        [options.limit ?? null],
+      );
+      return result.rows.map(importRunFromRow);
+    } catch (error) {
+      throw this.failure(`cannot read ${this.qualified('contact_imports', false)} at ${this.where}`, error);
+    }
+  }
+
+  async getImport(importId: string): Promise<ImportRun | null> {
+    this.usable();
+    this.requireStatements();
+    try {
+      return await this.readRun(importId);
+    } catch (error) {
+      throw this.failure(`cannot read ${this.qualified('contact_imports', false)} at ${this.where}`, error);
+    }
+  }
+
+  async undoImport(importId: string, options: UndoOptions = {}): Promise<UndoResult> {
+    this.usable();
+    this.requireStatements();
+    let key: string | undefined;
+    try {
+      const found = await this.readRun(importId);
+      if (!found) throw importNotFoundError(importId, `${this.qualified('contact_imports', false)} at ${this.where}`);
+      if (found.status === 'undone') throw alreadyUndoneError(found);
+      const table = checkTableName(found.table ?? this.table).toLowerCase();
+      // The run's own lock: held by a live import of it, and taken by anyone resuming it.
+      const runKey = this.lockKey(table, runIdentity(found));
+      if (!(await this.tryLock(runKey, found.status === 'running' ? LOCK_WAIT_MS : 0))) throw undoLockedError(found);
+      key = runKey;
+      return await this.transaction(async () => {
+        const locked = await this.client.query(`SELECT * FROM ${this.qualified('contact_imports')} WHERE id = $1 FOR UPDATE`, [importId]);
+        const run = importRunFromRow(locked.rows[0]);
+        if (run.status === 'undone') throw alreadyUndoneError(run);
+        const result: UndoResult = { importId, table, deleted: 0, restored: 0, conflicts: 0 };
+        const changes = this.qualified('contact_import_changes');
+        const exists = await this.client.query('SELECT to_regclass($1) IS NOT NULL AS found', [this.qualified(table)]);
+        if (exists.rows[0]?.found) {
+          const t = this.qualified(table);
+          const conflicts = await this.client.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM (
+               SELECT t.id FROM ${t} AS t LEFT JOIN ${changes} AS c ON c.import_id = $1 AND c.contact_id = t.id
+               WHERE t.import_id = $1
+                 AND t.updated_at::timestamptz IS DISTINCT FROM COALESCE(c.after_updated_at, t.created_at::timestamptz)
+               UNION ALL
+               SELECT t.id FROM ${changes} AS c JOIN ${t} AS t ON t.id = c.contact_id
+               WHERE c.import_id = $1 AND t.import_id IS DISTINCT FROM $1
+                 AND t.updated_at::timestamptz IS DISTINCT FROM c.after_updated_at
+             ) AS changed`,
+            [importId],
+          );
+          result.conflicts = conflicts.rows[0]!.n;
+          if (result.conflicts > 0 && !options.force) throw undoConflictError(run, result.conflicts);
+          // jsonb_populate_record gives each value back the type of its column, whatever it is.
+          const sets = BEFORE_IMAGE_COLUMNS.map((column) => `${quoteIdent(column)} = b.${quoteIdent(column)}`);
+          const restored = await this.client.query(
+            `UPDATE ${t} AS t SET ${sets.join(', ')}
+             FROM ${changes} AS c, jsonb_populate_record(NULL::${t}, c.before) AS b
+             WHERE c.import_id = $1 AND t.id = c.contact_id AND t.import_id IS DISTINCT FROM $1`,
+            [importId],
+          );
+          result.restored = restored.rowCount ?? 0;
+          const deleted = await this.client.query(`DELETE FROM ${t} WHERE import_id = $1`, [importId]);
+          result.deleted = deleted.rowCount ?? 0;
+        }
+        await this.client.query(`DELETE FROM ${changes} WHERE import_id = $1`, [importId]);
+        await this.client.query(
+          `UPDATE ${this.qualified('contact_imports')} SET status = 'undone', undone_at = $2::timestamptz WHERE id = $1`,
+          [importId, nowIso()],
+        );
+        return result;
+      });
+    } catch (error) {
+      throw this.failure(`cannot undo import ${importId} at ${this.where}`, error);
+    } finally {
+      if (key !== undefined) await this.unlock(key).catch(() => undefined);
     }
   }
 
@@ -227,6 +435,9 @@ export class PostgresContactStore implements ContactStore {
 
   private prepareStatements(schema: string): Statements {
     const t = `${quoteIdent(schema)}.${quoteIdent(this.table)}`;
+    const changes = `${quoteIdent(schema)}.contact_import_changes`;
+    const imports = `${quoteIdent(schema)}.contact_imports`;
+    const image = BEFORE_IMAGE_COLUMNS.map((column) => `'${column}', t.${quoteIdent(column)}`);
     const select = SYSTEM_FIELDS.map((field) =>
       field.key === 'firstName' ? `COALESCE(${quoteIdent(field.column)}, '')` : quoteIdent(field.column),
     );
@@ -238,13 +449,24 @@ export class PostgresContactStore implements ContactStore {
     const sets = OTHER_COLUMNS.map((c) => `${c} = COALESCE(NULLIF(EXCLUDED.${c}, ''), t.${c})`);
     return {
       copy: `COPY ${STAGING} (ord, round, ${COLUMNS.join(', ')}) FROM STDIN`,
-      skip: `${insert} ON CONFLICT (email) DO NOTHING RETURNING email`,
+      skip: `${insert} ON CONFLICT (email) DO NOTHING RETURNING email, id`,
       // xmax is 0 on a freshly inserted row. The row version an ON CONFLICT update writes
       // carries, in xmax, the row lock the statement took on the existing row first, so it is
       // never 0 there (also inside savepoints and for rows this transaction inserted earlier:
       // test/integration/contact-store.test.ts covers each case).
       update: `${insert} ON CONFLICT (email) DO UPDATE SET ${sets.join(', ')}, updated_at = EXCLUDED.updated_at
-      RETURNING email, (t.xmax = 0) AS inserted`,
+      RETURNING email, id, (t.xmax = 0) AS inserted`,
+      // Locks the contacts it images, so the upsert that follows writes over exactly those values.
+      // The first image an import keeps of a contact wins; after_updated_at follows its last write.
+      capture: `INSERT INTO ${changes} AS c (import_id, contact_id, before, after_updated_at)
+      SELECT $1::text, t.id, jsonb_build_object(${image.join(', ')}), $2::timestamptz
+      FROM ${t} AS t JOIN ${STAGING} AS s ON s.email = t.email WHERE s.round = $3::int
+      FOR UPDATE OF t
+      ON CONFLICT (import_id, contact_id) DO UPDATE SET after_updated_at = EXCLUDED.after_updated_at
+      RETURNING contact_id`,
+      checkpoint: `UPDATE ${imports} SET rows_done = $2, imported = $3, updated = $4, skipped = $5, invalid = $6,
+        duplicates = $7, excluded = $8, heartbeat_at = $9::timestamptz
+      WHERE id = $1 AND status = 'running'`,
       count: `SELECT count(*)::int AS n FROM ${t}`,
     };
   }
@@ -269,6 +491,49 @@ export class PostgresContactStore implements ContactStore {
       }
       throw error;
     }
+  }
+
+  /** Runs of the same file in this table that claimRun weighs, newest first. */
+  private async matchingRuns(start: ImportRunStart): Promise<ImportRun[]> {
+    const result = await this.client.query(
+      `SELECT * FROM ${this.qualified('contact_imports')}
+       WHERE table_name = $1 AND (file_id = $2 OR (file_sha256 IS NOT NULL AND file_sha256 = $3)) AND status <> 'undone'
+       ORDER BY started_at DESC, id DESC`,
+      [this.table, start.fileId, start.fileSha256 ?? null],
+    );
+    return result.rows.map(importRunFromRow);
+  }
+
+  private async readRun(importId: string): Promise<ImportRun | null> {
+    const result = await this.client.query(`SELECT * FROM ${this.qualified('contact_imports')} WHERE id = $1`, [importId]);
+    return result.rows[0] ? importRunFromRow(result.rows[0]) : null;
+  }
+
+  private lockKey(table: string, identity: string): string {
+    return runLockKey(`contact-import:run:${this.schemaName ?? 'public'}.${table}:${identity}`);
+  }
+
+  /** Takes a session-level advisory lock, polling for up to `waitMs`; false when another session keeps it. */
+  private async tryLock(key: string, waitMs: number): Promise<boolean> {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const result = await this.client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [key]);
+      if (result.rows[0]!.ok) return true;
+      if (Date.now() >= deadline) return false;
+      await sleep(LOCK_POLL_MS);
+    }
+  }
+
+  private async unlock(key: string): Promise<void> {
+    await this.client.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
+  }
+
+  /** Whether another session holds this advisory lock (taken and given back at once when free). */
+  private async lockIsHeld(key: string): Promise<boolean> {
+    if (this.heldLocks.has(key)) return false;
+    if (!(await this.tryLock(key, 0))) return true;
+    await this.unlock(key);
+    return false;
   }
 
   private async searchPathSchema(): Promise<string> {
@@ -379,6 +644,10 @@ async function endQuietly(client: pg.Client): Promise<void> {
 
 function nowIso(): string {
   return new Date().toISOString();
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function reason(error: unknown): string {

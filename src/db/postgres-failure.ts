@@ -32,6 +32,16 @@ export function isConnectionLost(error: unknown): boolean {
   return code.startsWith('08') || ['57P01', '57P02', '57P03', 'ECONNRESET', 'EPIPE'].includes(code) || LOST.test(String(driver.message));
 }
 
+/**
+ * True for the errors PostgreSQL expects a client to answer by running the transaction again:
+ * deadlock_detected (two imports inserting the same emails in different orders) and
+ * serialization_failure.
+ */
+export function isRetryableConflict(error: unknown): boolean {
+  const code = (typeof error === 'object' && error !== null ? (error as DriverError).code : undefined) ?? '';
+  return code === '40P01' || code === '40001';
+}
+
 const LOST = /Connection terminated|not queryable|socket hang up/i;
 
 function explain(code: string, message: string): { reason: string; hint?: string } {

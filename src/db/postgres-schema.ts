@@ -59,6 +59,33 @@ CREATE TABLE IF NOT EXISTS ${s}.contact_imports (
   mapping JSONB
 );`,
   },
+  {
+    version: 2,
+    description: 'resumable runs (checkpoint, owner, heartbeat) and before-images for undo',
+    // contact_imports and contact_import_changes are shared by every contacts table in the
+    // schema, so this runs once per table: every statement must be a no-op the second time.
+    sql: (s) => `
+ALTER TABLE ${s}.contact_imports
+  ADD COLUMN IF NOT EXISTS table_name TEXT,
+  ADD COLUMN IF NOT EXISTS file_sha256 TEXT,
+  ADD COLUMN IF NOT EXISTS resume_key TEXT,
+  ADD COLUMN IF NOT EXISTS rows_done INTEGER NOT NULL DEFAULT 0,
+  ADD COLUMN IF NOT EXISTS owner TEXT,
+  ADD COLUMN IF NOT EXISTS heartbeat_at TIMESTAMPTZ,
+  ADD COLUMN IF NOT EXISTS undone_at TIMESTAMPTZ;
+CREATE INDEX IF NOT EXISTS contact_imports_table_file_id_idx ON ${s}.contact_imports (table_name, file_id);
+CREATE INDEX IF NOT EXISTS contact_imports_table_file_sha256_idx ON ${s}.contact_imports (table_name, file_sha256);
+CREATE TABLE IF NOT EXISTS ${s}.contact_import_changes (
+  import_id TEXT NOT NULL,
+  contact_id BIGINT NOT NULL,
+  before JSONB NOT NULL,
+  after_updated_at TIMESTAMPTZ,
+  PRIMARY KEY (import_id, contact_id)
+);
+-- Version 1 recorded the rows accounted for in total_rows when a run ended.
+UPDATE ${s}.contact_imports SET rows_done = COALESCE(total_rows, 0)
+  WHERE table_name IS NULL AND finished_at IS NOT NULL AND rows_done = 0;`,
+  },
 ];
 
 /** The newest schema version this build knows. */
@@ -79,11 +106,14 @@ export const CONTACT_SHAPE: Shape = {
   created_at: TIME, updated_at: TIME,
 };
 
+/** Version 1's columns: later ones are added by the migrations, so a v1 log is adopted. */
 const IMPORT_SHAPE: Shape = {
   id: TEXT, file_id: TEXT, file_name: TEXT, status: TEXT, started_at: TIME, finished_at: TIME,
   total_rows: NUMBER, imported: NUMBER, updated: NUMBER, skipped: NUMBER, invalid: NUMBER,
   duplicates: NUMBER, excluded: NUMBER, mapping: ['U', 'S'],
 };
+
+const CHANGE_SHAPE: Shape = { import_id: TEXT, contact_id: NUMBER, before: ['U', 'S'], after_updated_at: TIME };
 
 /**
  * Brings one contacts table in one schema up to POSTGRES_SCHEMA_VERSION. Run it inside a
@@ -106,6 +136,7 @@ export async function ensurePostgresSchema(client: Client, schema: string, table
   PRIMARY KEY (table_name, version)
 )`);
   await checkTable(client, schema, 'contact_imports', IMPORT_SHAPE, 'use another --schema');
+  await checkTable(client, schema, 'contact_import_changes', CHANGE_SHAPE, 'use another --schema');
   const exists = await checkTable(client, schema, table, CONTACT_SHAPE, 'pass --table (or --schema) to use another table');
   if (!exists) {
     // The table was dropped after it was migrated: start again from version 1.
@@ -178,10 +209,11 @@ async function checkTable(client: Client, schema: string, table: string, shape: 
   const relation = found.rows[0];
   if (!relation) return false;
   const name = `${schema}.${table}`;
-  const contacts = table !== 'contact_imports';
+  const contacts = table !== 'contact_imports' && table !== 'contact_import_changes';
+  const what = contacts ? 'a contacts table' : table === 'contact_imports' ? 'an import log' : 'an undo log';
   if (relation.relkind !== 'r' && relation.relkind !== 'p') {
     const kind = KINDS[relation.relkind] ?? 'not a table';
-    throw new ImportError('USAGE', `"${name}" exists but is ${kind}, not ${contacts ? 'a contacts table' : 'an import log'}`, { hint });
+    throw new ImportError('USAGE', `"${name}" exists but is ${kind}, not ${what}`, { hint });
   }
   const columns = await client.query<ColumnInfo>(
     `SELECT a.attname AS name, t.typcategory AS category, format_type(a.atttypid, a.atttypmod) AS type,
@@ -191,7 +223,6 @@ async function checkTable(client: Client, schema: string, table: string, shape: 
     [relation.oid],
   );
   const byName = new Map(columns.rows.map((column) => [column.name, column]));
-  const what = contacts ? 'a contacts table' : 'an import log';
   const missing = Object.keys(shape).filter((column) => !byName.has(column));
   if (missing.length > 0) {
     throw new ImportError('USAGE', `table "${name}" exists but is not ${what} (missing columns: ${missing.join(', ')})`, { hint });

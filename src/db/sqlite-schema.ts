@@ -19,10 +19,13 @@ export const CONTACT_COLUMNS: readonly string[] = [
   'state', 'country', 'zip_code', 'notes', 'import_id', 'created_at', 'updated_at',
 ];
 
+/** Version 1's columns: later ones are added by the migrations, so a v1 log is adopted. */
 const IMPORT_COLUMNS: readonly string[] = [
   'id', 'file_id', 'file_name', 'status', 'started_at', 'finished_at', 'total_rows',
   'imported', 'updated', 'skipped', 'invalid', 'duplicates', 'excluded', 'mapping',
 ];
+
+const CHANGE_COLUMNS: readonly string[] = ['import_id', 'contact_id', 'before', 'after_updated_at'];
 
 /**
  * Append-only: a released migration never changes; new columns or indexes get a new version.
@@ -73,6 +76,36 @@ CREATE TABLE IF NOT EXISTS contact_imports (
 );`);
     },
   },
+  {
+    version: 2,
+    description: 'resumable runs (checkpoint, owner, heartbeat) and before-images for undo',
+    // contact_imports and contact_import_changes are shared by every contacts table in the
+    // file, so this runs once per table: every statement must be a no-op the second time.
+    up(db) {
+      addMissingColumns(db, 'contact_imports', [
+        ['table_name', 'TEXT'],
+        ['file_sha256', 'TEXT'],
+        ['resume_key', 'TEXT'],
+        ['rows_done', 'INTEGER NOT NULL DEFAULT 0'],
+        ['owner', 'TEXT'],
+        ['heartbeat_at', 'TEXT'],
+        ['undone_at', 'TEXT'],
+      ]);
+      db.exec(`
+CREATE INDEX IF NOT EXISTS contact_imports_table_file_id_idx ON contact_imports (table_name, file_id);
+CREATE INDEX IF NOT EXISTS contact_imports_table_file_sha256_idx ON contact_imports (table_name, file_sha256);
+CREATE TABLE IF NOT EXISTS contact_import_changes (
+  import_id TEXT NOT NULL,
+  contact_id INTEGER NOT NULL,
+  before TEXT NOT NULL,
+  after_updated_at TEXT,
+  PRIMARY KEY (import_id, contact_id)
+);
+-- Version 1 recorded the rows accounted for in total_rows when a run ended.
+UPDATE contact_imports SET rows_done = COALESCE(total_rows, 0)
+  WHERE table_name IS NULL AND finished_at IS NOT NULL AND rows_done = 0;`);
+    },
+  },
 ];
 
 /** The newest schema version this build knows. */
@@ -92,6 +125,7 @@ export function ensureSqliteSchema(db: Db, table: string): void {
   PRIMARY KEY (table_name, version)
 )`);
     checkTable(db, 'contact_imports', IMPORT_COLUMNS, 'use another database file');
+    checkTable(db, 'contact_import_changes', CHANGE_COLUMNS, 'use another database file');
     const exists = checkTable(db, table, CONTACT_COLUMNS, 'pass --table to use another table');
     if (!exists) {
       // The table was dropped after it was migrated: start again from version 1.
@@ -123,6 +157,14 @@ function appliedVersion(db: Db, table: string): number {
   return row.version ?? 0;
 }
 
+/** ALTER TABLE … ADD COLUMN for the columns not there yet (SQLite has no IF NOT EXISTS for it). */
+function addMissingColumns(db: Db, table: string, columns: readonly (readonly [string, string])[]): void {
+  const present = new Set((db.prepare('SELECT name FROM pragma_table_info(?)').all(table) as { name: string }[]).map((c) => c.name.toLowerCase()));
+  for (const [name, type] of columns) {
+    if (!present.has(name)) db.exec(`ALTER TABLE ${quoteIdent(table)} ADD COLUMN ${quoteIdent(name)} ${type}`);
+  }
+}
+
 /**
  * False when the table does not exist; true when it exists with every required column; a
  * USAGE error when something else (a view, an unrelated table) already has the name.
@@ -142,7 +184,7 @@ function checkTable(db: Db, table: string, required: readonly string[], hint: st
   );
   const missing = required.filter((column) => !present.has(column));
   if (missing.length > 0) {
-    const kind = table === 'contact_imports' ? 'an import log' : 'a contacts table';
+    const kind = table === 'contact_imports' ? 'an import log' : table === 'contact_import_changes' ? 'an undo log' : 'a contacts table';
     throw new ImportError(
       'USAGE',
       `table "${table}" exists but is not ${kind} (missing columns: ${missing.join(', ')})`,

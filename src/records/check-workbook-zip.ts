@@ -1,6 +1,6 @@
 // SheetJS inflates every part of an XLSX into memory and trusts the sizes the ZIP declares,
-// so a crafted file can make it allocate gigabytes or spin for minutes (a zip bomb). Before
-// it parses anything, the archive is checked here, in the manner of Apache POI's
+// so a crafted file can make it allocate gigabytes or spin for minutes (a zip bomb); the
+// streaming reader trusts them less but shares the rules. Before either parses anything, the archive is checked here, in the manner of Apache POI's
 // ZipSecureFile: a bounded number of parts, bounded declared sizes, no part that inflates
 // more than 100-fold, and every part inflated once, as a stream that keeps nothing, to prove
 // it is no bigger than it says. XML parts may not declare a DTD or entities: spreadsheet
@@ -10,6 +10,7 @@
 import { constants as bufferConstants } from 'node:buffer';
 import { createInflateRaw } from 'node:zlib';
 import { ImportError } from '../errors.js';
+import { bufferAccess, type RandomAccess } from './random-access.js';
 import { readZipDirectory, ZipFormatError, type ZipEntry } from './zip-directory.js';
 
 export const ZIP_LIMITS = {
@@ -28,8 +29,12 @@ export const ZIP_LIMITS = {
 const DTD_MARKERS = ['<!DOCTYPE', '<!ENTITY', '<!doctype', '<!entity'].map((marker) => Buffer.from(marker, 'latin1'));
 const MARKER_OVERLAP = 8;
 
-/** Checks an XLSX (or ODS) archive before SheetJS reads it; throws an ImportError for the user. */
-export async function checkWorkbookZip(bytes: Buffer, file: string): Promise<void> {
+/**
+ * Checks an XLSX (or ODS) archive before it is parsed and returns its parts; throws an
+ * ImportError for the user.
+ */
+export async function checkWorkbookZip(input: Buffer | RandomAccess, file: string): Promise<ZipEntry[]> {
+  const bytes = Buffer.isBuffer(input) ? bufferAccess(input) : input;
   let entries: ZipEntry[];
   try {
     entries = readZipDirectory(bytes, ZIP_LIMITS.maxEntries, (count) =>
@@ -73,10 +78,11 @@ export async function checkWorkbookZip(bytes: Buffer, file: string): Promise<voi
     }
   }
   for (const entry of entries) await checkContent(bytes, entry, file);
+  return entries;
 }
 
 /** Only the directory is needed to tell a workbook from a Word document or a plain archive. */
-function requireWorkbook(bytes: Buffer, entries: readonly ZipEntry[], file: string): void {
+function requireWorkbook(bytes: RandomAccess, entries: readonly ZipEntry[], file: string): void {
   const names = new Set(entries.map((entry) => entry.name));
   const ooxml = names.has('[Content_Types].xml');
   if (ooxml && entries.some((entry) => /(^|\/)workbook\.(xml|bin)$/i.test(entry.name))) return;
@@ -92,32 +98,35 @@ function requireWorkbook(bytes: Buffer, entries: readonly ZipEntry[], file: stri
 }
 
 /** OpenDocument names its type in a `mimetype` part, stored uncompressed. */
-function isOdsSpreadsheet(bytes: Buffer, entries: readonly ZipEntry[]): boolean {
+function isOdsSpreadsheet(bytes: RandomAccess, entries: readonly ZipEntry[]): boolean {
   const mimetype = entries.find((entry) => entry.name === 'mimetype');
   if (mimetype === undefined || mimetype.method !== 0 || mimetype.compressedSize > 100) return false;
-  const type = bytes.toString('latin1', mimetype.dataOffset, mimetype.dataOffset + mimetype.compressedSize);
+  const type = bytes.read(mimetype.dataOffset, mimetype.compressedSize).toString('latin1');
   return type.startsWith('application/vnd.oasis.opendocument.spreadsheet');
 }
 
 /** Inflates one part without keeping it: its real size and, for XML, no DTD. */
-async function checkContent(bytes: Buffer, entry: ZipEntry, file: string): Promise<void> {
-  const data = bytes.subarray(entry.dataOffset, entry.dataOffset + entry.compressedSize);
+async function checkContent(bytes: RandomAccess, entry: ZipEntry, file: string): Promise<void> {
   const isXml = /\.(xml|rels|vml)$/i.test(entry.name);
-  if (entry.method === 0) {
-    if (isXml && hasDtd(data)) throw dtd(file, entry.name);
-    return;
-  }
+  const stored = entry.method === 0;
+  if (stored && !isXml) return;
   let inflated = 0;
   let carry = Buffer.alloc(0);
   await new Promise<void>((resolve, reject) => {
-    const inflate = createInflateRaw();
+    const raw = bytes.stream(entry.dataOffset, entry.compressedSize);
+    const inflate = stored ? raw : raw.pipe(createInflateRaw({ chunkSize: 256 * 1024 }));
+    let failed = false;
     const fail = (error: ImportError): void => {
+      if (failed) return;
+      failed = true;
+      raw.destroy();
       inflate.destroy();
       reject(error);
     };
     inflate.on('data', (chunk: Buffer) => {
+      if (failed) return;
       inflated += chunk.length;
-      if (inflated > entry.uncompressedSize) {
+      if (!stored && inflated > entry.uncompressedSize) {
         fail(refused(file, 'UNREADABLE_FILE', `its part ${entry.name} inflates to more than the ${entry.uncompressedSize} bytes it declares`));
         return;
       }
@@ -127,13 +136,14 @@ async function checkContent(bytes: Buffer, entry: ZipEntry, file: string): Promi
         carry = Buffer.from(window.subarray(Math.max(0, window.length - MARKER_OVERLAP)));
       }
     });
+    raw.on('error', () => fail(refused(file, 'UNREADABLE_FILE', `its part ${entry.name} could not be read`)));
     inflate.on('error', () => fail(refused(file, 'UNREADABLE_FILE', `its part ${entry.name} is damaged`)));
     inflate.on('end', () => {
-      if (inflated !== entry.uncompressedSize) {
-        reject(refused(file, 'UNREADABLE_FILE', `its part ${entry.name} is damaged (its size does not match)`));
+      if (failed) return;
+      if (!stored && inflated !== entry.uncompressedSize) {
+        fail(refused(file, 'UNREADABLE_FILE', `its part ${entry.name} is damaged (its size does not match)`));
       } else resolve();
     });
-    inflate.end(data);
   });
 }
 

@@ -1,7 +1,9 @@
 // A ZIP archive's table of contents, read from its central directory without inflating
 // anything, so a workbook can be judged (what it contains, how big it claims to be) before
-// SheetJS is let loose on it. Only what XLSX files use is supported: one disk, stored or
+// any part of it is parsed. Only what XLSX files use is supported: one disk, stored or
 // deflated entries, ZIP64 size fields.
+
+import type { RandomAccess } from './random-access.js';
 
 export interface ZipEntry {
   name: string;
@@ -28,18 +30,18 @@ const ZIP64_EXTRA = 0x0001;
 const U32_MAX = 0xffffffff;
 
 /**
- * Lists the entries of the ZIP in `bytes`. The count the directory declares is checked
+ * Lists the entries of the ZIP in `zip`. The count the directory declares is checked
  * against `maxEntries` before any entry is read (throwing what `tooMany` makes). Throws
  * ZipFormatError when the archive is truncated or inconsistent.
  */
-export function readZipDirectory(bytes: Buffer, maxEntries: number, tooMany: (count: number) => Error): ZipEntry[] {
-  const end = findEndOfDirectory(bytes);
-  const disk = bytes.readUInt16LE(end + 4);
-  const directoryDisk = bytes.readUInt16LE(end + 6);
-  const entriesOnDisk = bytes.readUInt16LE(end + 8);
-  const count = bytes.readUInt16LE(end + 10);
-  const directorySize = bytes.readUInt32LE(end + 12);
-  const directoryOffset = bytes.readUInt32LE(end + 16);
+export function readZipDirectory(zip: RandomAccess, maxEntries: number, tooMany: (count: number) => Error): ZipEntry[] {
+  const [record, end] = findEndOfDirectory(zip);
+  const disk = record.readUInt16LE(4);
+  const directoryDisk = record.readUInt16LE(6);
+  const entriesOnDisk = record.readUInt16LE(8);
+  const count = record.readUInt16LE(10);
+  const directorySize = record.readUInt32LE(12);
+  const directoryOffset = record.readUInt32LE(16);
   if (count === 0xffff || directorySize === U32_MAX || directoryOffset === U32_MAX) {
     throw new ZipFormatError('it uses a ZIP64 directory, which no workbook of this size needs');
   }
@@ -49,41 +51,45 @@ export function readZipDirectory(bytes: Buffer, maxEntries: number, tooMany: (co
   if (count > maxEntries) throw tooMany(count);
   if (directoryOffset + directorySize > end) throw new ZipFormatError('its ZIP directory is out of bounds');
 
+  // Positions below are within the directory; it is read in one piece.
+  const directory = zip.read(directoryOffset, directorySize);
   const entries: ZipEntry[] = [];
-  let at = directoryOffset;
+  let at = 0;
   for (let i = 0; i < count; i++) {
-    need(bytes, at, 46);
-    if (bytes.readUInt32LE(at) !== CENTRAL) throw new ZipFormatError('its ZIP directory is damaged');
-    const flags = bytes.readUInt16LE(at + 8);
-    const method = bytes.readUInt16LE(at + 10);
-    let compressedSize = bytes.readUInt32LE(at + 20);
-    let uncompressedSize = bytes.readUInt32LE(at + 24);
-    const nameLength = bytes.readUInt16LE(at + 28);
-    const extraLength = bytes.readUInt16LE(at + 30);
-    const commentLength = bytes.readUInt16LE(at + 32);
-    let localOffset = bytes.readUInt32LE(at + 42);
-    need(bytes, at + 46, nameLength + extraLength + commentLength);
-    const name = bytes.toString(flags & 0x800 ? 'utf8' : 'latin1', at + 46, at + 46 + nameLength);
-    const zip64 = zip64Fields(bytes, at + 46 + nameLength, extraLength);
+    need(directory.length, at, 46);
+    if (directory.readUInt32LE(at) !== CENTRAL) throw new ZipFormatError('its ZIP directory is damaged');
+    const flags = directory.readUInt16LE(at + 8);
+    const method = directory.readUInt16LE(at + 10);
+    let compressedSize = directory.readUInt32LE(at + 20);
+    let uncompressedSize = directory.readUInt32LE(at + 24);
+    const nameLength = directory.readUInt16LE(at + 28);
+    const extraLength = directory.readUInt16LE(at + 30);
+    const commentLength = directory.readUInt16LE(at + 32);
+    let localOffset = directory.readUInt32LE(at + 42);
+    need(directory.length, at + 46, nameLength + extraLength + commentLength);
+    const name = directory.toString(flags & 0x800 ? 'utf8' : 'latin1', at + 46, at + 46 + nameLength);
+    const zip64 = zip64Fields(directory, at + 46 + nameLength, extraLength);
     // ZIP64 fields appear only for the values that overflowed, in this order.
     if (uncompressedSize === U32_MAX) uncompressedSize = zip64.shift() ?? overflow();
     if (compressedSize === U32_MAX) compressedSize = zip64.shift() ?? overflow();
     if (localOffset === U32_MAX) localOffset = zip64.shift() ?? overflow();
     at += 46 + nameLength + extraLength + commentLength;
 
-    need(bytes, localOffset, 30);
-    if (bytes.readUInt32LE(localOffset) !== LOCAL) throw new ZipFormatError(`its entry ${name} is damaged`);
-    let localCompressedSize = bytes.readUInt32LE(localOffset + 18);
-    let localUncompressedSize = bytes.readUInt32LE(localOffset + 22);
-    const localNameLength = bytes.readUInt16LE(localOffset + 26);
-    const localExtraLength = bytes.readUInt16LE(localOffset + 28);
-    need(bytes, localOffset + 30, localNameLength + localExtraLength);
-    const localZip64 = zip64Fields(bytes, localOffset + 30 + localNameLength, localExtraLength);
+    need(zip.size, localOffset, 30);
+    const fixed = zip.read(localOffset, 30);
+    if (fixed.readUInt32LE(0) !== LOCAL) throw new ZipFormatError(`its entry ${name} is damaged`);
+    let localCompressedSize = fixed.readUInt32LE(18);
+    let localUncompressedSize = fixed.readUInt32LE(22);
+    const localNameLength = fixed.readUInt16LE(26);
+    const localExtraLength = fixed.readUInt16LE(28);
+    need(zip.size, localOffset + 30, localNameLength + localExtraLength);
+    const localExtra = zip.read(localOffset + 30 + localNameLength, localExtraLength);
+    const localZip64 = zip64Fields(localExtra, 0, localExtraLength);
     if (localUncompressedSize === U32_MAX) localUncompressedSize = localZip64.shift() ?? overflow();
     if (localCompressedSize === U32_MAX) localCompressedSize = localZip64.shift() ?? overflow();
     const dataOffset = localOffset + 30 + localNameLength + localExtraLength;
     // The data must be there: a truncated download ends before it.
-    need(bytes, dataOffset, compressedSize);
+    need(zip.size, dataOffset, compressedSize);
     entries.push({
       name,
       flags,
@@ -98,12 +104,13 @@ export function readZipDirectory(bytes: Buffer, maxEntries: number, tooMany: (co
   return entries;
 }
 
-function findEndOfDirectory(bytes: Buffer): number {
+/** The end-of-directory record (from its signature on) and where it starts. */
+function findEndOfDirectory(zip: RandomAccess): [Buffer, number] {
   // The record is 22 bytes plus a comment of at most 65,535.
-  const last = bytes.length - 22;
-  const first = Math.max(0, last - 0xffff);
-  for (let at = last; at >= first; at--) {
-    if (bytes.readUInt32LE(at) === EOCD) return at;
+  const tailStart = Math.max(0, zip.size - 22 - 0xffff);
+  const tail = zip.read(tailStart, zip.size - tailStart);
+  for (let at = tail.length - 22; at >= 0; at--) {
+    if (tail.readUInt32LE(at) === EOCD) return [tail.subarray(at), tailStart + at];
   }
   throw new ZipFormatError('it is truncated or damaged (the ZIP directory at its end is missing)');
 }
@@ -124,8 +131,8 @@ function zip64Fields(bytes: Buffer, start: number, length: number): number[] {
   return [];
 }
 
-function need(bytes: Buffer, start: number, length: number): void {
-  if (start < 0 || length < 0 || start + length > bytes.length) {
+function need(size: number, start: number, length: number): void {
+  if (start < 0 || length < 0 || start + length > size) {
     throw new ZipFormatError('it is truncated or damaged (a ZIP entry runs past the end of the file)');
   }
 }

@@ -134,7 +134,7 @@ describe.each(stateKinds)('upload → analyze → map → preview → import (%s
     expect(run).toMatchObject({ id: body.importId, file_id: fileId, status: 'completed', total_rows: 12, imported: 8, skipped: 4, invalid: 3, duplicates: 1, excluded: 0 });
 
     const csv = fs.readFileSync(report, 'utf8');
-    expect(csv.split('\n')[0]).toBe('Email Address,First Name,Last Name,Phone Number,Company Name,Job Title,City,Zip,Notes,_row,_errors');
+    expect(csv.split('\n')[0]).toBe('Email Address,First Name,Last Name,Phone Number,Company Name,Job Title,City,Zip,Notes,_row,_field,_reason');
     expect(csv).toContain('not-an-email');
     expect(csv).toContain('duplicate of row 1');
 

@@ -53,7 +53,10 @@ describe('library API', () => {
 
     const db = path.join(dir, 'lib.db');
     const result = await importContacts(ctx, fileId, { database: `sqlite:${db}` });
-    expect(result).toMatchObject({ success: true, imported: 8, skipped: 4, errorReport: null });
+    expect(result).toMatchObject({ success: true, imported: 8, skipped: 4, importedReport: null });
+    // Rejected rows always land in a results file, by default under the home folder.
+    expect(result.errorReport).toBe(path.join(ctx.config.home, 'results', `${result.importId}.rejected.csv`));
+    expect(fs.readFileSync(result.errorReport!, 'utf8').trim().split('\n')).toHaveLength(1 + 4);
     const conn = new Database(db, { readonly: true });
     expect((conn.prepare('SELECT count(*) AS n FROM contacts WHERE notes IS NOT NULL').get() as { n: number }).n).toBe(0);
     conn.close();

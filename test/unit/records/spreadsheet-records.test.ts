@@ -1,7 +1,7 @@
 import * as XLSX from 'xlsx';
 import { describe, expect, it } from 'vitest';
 import { ImportError } from '../../../src/errors.js';
-import { cellText, isoDate } from '../../../src/records/spreadsheet-records.js';
+import { cellText, isoDate } from '../../../src/records/cell-text.js';
 import { caught, readAll, valuesOf } from './records-test-helpers.js';
 
 type Kind = 'xlsx' | 'xls';
