@@ -50,7 +50,7 @@ export function spawnCli(args: string[], options: { cwd: string; env?: Record<st
  * Polls `probe` until it returns a value other than undefined. Fails at once when `child` has
  * exited meanwhile (the moment waited for can no longer come), else after timeoutMs.
  */
-export async function until<T>(what: string, probe: () => Promise<T | undefined>, child?: Spawned, timeoutMs = 30_000): Promise<T> {
+export async function until<T>(what: string, probe: () => Promise<T | undefined>, child?: Spawned, timeoutMs = 60_000): Promise<T> {
   let exited = false;
   void child?.exited.then(() => (exited = true));
   const deadline = Date.now() + timeoutMs;
