@@ -60,7 +60,11 @@ interface Statements {
 }
 
 /** The batch updated a contact whose before-image it could not take (it was inserted meanwhile): try again. */
-class MissedBeforeImage extends Error {}
+class MissedBeforeImage extends Error {
+  constructor() {
+    super('another import kept inserting the same contacts while this batch ran');
+  }
+}
 
 /**
  * Contacts in PostgreSQL through one node-postgres connection. Each batch is COPYed into a
