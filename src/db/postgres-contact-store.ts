@@ -60,7 +60,11 @@ interface Statements {
 }
 
 /** The batch updated a contact whose before-image it could not take (it was inserted meanwhile): try again. */
-class MissedBeforeImage extends Error {}
+class MissedBeforeImage extends Error {
+  constructor() {
+    super('another import kept inserting the same contacts while this batch ran');
+  }
+}
 
 /**
  * Contacts in PostgreSQL through one node-postgres connection. Each batch is COPYed into a
@@ -173,7 +177,7 @@ export class PostgresContactStore implements ContactStore {
         throw runLockedError(start.fileName, this.table, running);
       }
       const claim = await this.transaction(async (): Promise<RunClaim> => {
-        const matches = await this.matchingRuns(start);
+        const matches = await this.matchingRuns(start, true);
         // This session holds the lock on this identity, so a 'running' run of it is dead; one
         // recorded under the other identity (fileId vs bytes) is alive while its lock is held.
         const live = new Set<string>();
@@ -353,18 +357,19 @@ export class PostgresContactStore implements ContactStore {
     this.requireStatements();
     let key: string | undefined;
     try {
-      const found = await this.readRun(importId);
-      if (!found) throw importNotFoundError(importId, `${this.qualified('contact_imports', false)} at ${this.where}`);
-      if (found.status === 'undone') throw alreadyUndoneError(found);
-      const table = checkTableName(found.table ?? this.table).toLowerCase();
-      // The run's own lock: held by a live import of it, and taken by anyone resuming it.
-      const runKey = this.lockKey(table, runIdentity(found));
-      if (!(await this.tryLock(runKey, found.status === 'running' ? LOCK_WAIT_MS : 0))) throw undoLockedError(found);
-      key = runKey;
       return await this.transaction(async () => {
+        // The row lock orders undo and claimRun (which reads its matches FOR UPDATE) on this run.
         const locked = await this.client.query(`SELECT * FROM ${this.qualified('contact_imports')} WHERE id = $1 FOR UPDATE`, [importId]);
+        if (!locked.rows[0]) throw importNotFoundError(importId, `${this.qualified('contact_imports', false)} at ${this.where}`);
         const run = importRunFromRow(locked.rows[0]);
         if (run.status === 'undone') throw alreadyUndoneError(run);
+        const table = checkTableName(run.table ?? this.table).toLowerCase();
+        if (run.status === 'running') {
+          // Its importer holds the run's advisory lock while it lives.
+          const runKey = this.lockKey(table, runIdentity(run));
+          if (!(await this.tryLock(runKey, LOCK_WAIT_MS))) throw undoLockedError(run);
+          key = runKey;
+        }
         const result: UndoResult = { importId, table, deleted: 0, restored: 0, conflicts: 0 };
         const changes = this.qualified('contact_import_changes');
         const exists = await this.client.query('SELECT to_regclass($1) IS NOT NULL AS found', [this.qualified(table)]);
@@ -493,12 +498,12 @@ export class PostgresContactStore implements ContactStore {
     }
   }
 
-  /** Runs of the same file in this table that claimRun weighs, newest first. */
-  private async matchingRuns(start: ImportRunStart): Promise<ImportRun[]> {
+  /** Runs of the same file in this table that claimRun weighs, newest first (locked, inside a transaction). */
+  private async matchingRuns(start: ImportRunStart, lock = false): Promise<ImportRun[]> {
     const result = await this.client.query(
       `SELECT * FROM ${this.qualified('contact_imports')}
        WHERE table_name = $1 AND (file_id = $2 OR (file_sha256 IS NOT NULL AND file_sha256 = $3)) AND status <> 'undone'
-       ORDER BY started_at DESC, id DESC`,
+       ORDER BY started_at DESC, id DESC${lock ? ' FOR UPDATE' : ''}`,
       [this.table, start.fileId, start.fileSha256 ?? null],
     );
     return result.rows.map(importRunFromRow);

@@ -54,7 +54,7 @@ async function contents(db: TestDatabase): Promise<Pick<Outcome, 'contacts' | 'r
     // Ordered by id, so the order of insertion is compared; the ids themselves are not, as
     // PostgreSQL spends an id on every row ON CONFLICT finds already there.
     contacts: comparable(contacts),
-    runs: runs.map(({ id: _id, file_id: _f, started_at: _s, finished_at: _e, ...rest }) => rest),
+    runs: runs.map(({ id: _id, file_id: _f, started_at: _s, finished_at: _e, heartbeat_at: _h, owner: _o, ...rest }) => rest),
   };
 }
 

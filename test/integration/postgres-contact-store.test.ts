@@ -91,7 +91,7 @@ describe('schemas', () => {
     try {
       const url = db.url.replace('postgres://postgres@', `postgres://${role}@`);
       const limited = await openContactStore(url, {});
-      expect(await limited.writeBatch(batch({ email: 'w@x.co', firstName: 'W' }), { importId: 'i', onDuplicate: 'update' })).toEqual(['inserted']);
+      expect((await limited.writeBatch(batch({ email: 'w@x.co', firstName: 'W' }), { importId: 'i', onDuplicate: 'update' })).map((w) => w.outcome)).toEqual(['inserted']);
       await limited.close();
     } finally {
       await db.exec(`DROP OWNED BY ${role}; DROP ROLE ${role}`);
@@ -114,7 +114,7 @@ describe('schemas', () => {
     const url = `${POSTGRES_URL}?options=${encodeURIComponent(`-c search_path=no_such_schema,${db.schema}`)}`;
     const store = (await openStore(url)) as PostgresContactStore;
     expect(store.schema).toBe(db.schema);
-    expect(await db.tables()).toEqual(['contact_import_migrations', 'contact_imports', 'contacts']);
+    expect(await db.tables()).toEqual(['contact_import_changes', 'contact_import_migrations', 'contact_imports', 'contacts']);
   });
 
   it('asks for --schema when the search_path names no existing schema', async () => {
@@ -133,7 +133,7 @@ describe('schemas', () => {
   it('lets concurrent first runs create the same schema', async () => {
     const stores = await Promise.all(Array.from({ length: 4 }, () => openStore()));
     expect(stores).toHaveLength(4);
-    expect(await db.query('SELECT version FROM contact_import_migrations')).toEqual([{ version: 1 }]);
+    expect(await db.query('SELECT version FROM contact_import_migrations ORDER BY version')).toEqual([{ version: 1 }, { version: 2 }]);
   });
 });
 
@@ -158,8 +158,8 @@ describe('adopting existing tables', () => {
   it('adopts one with a unique email and text timestamps', async () => {
     await db.exec(`CREATE TABLE contacts (id SERIAL PRIMARY KEY, ${columns.replace('email TEXT', 'email VARCHAR(200) UNIQUE').replace(/TIMESTAMPTZ/g, 'TEXT')}, extra TEXT DEFAULT 'x')`);
     const store = await openStore();
-    expect(await store.writeBatch(batch({ email: 'a@x.co', firstName: 'A' }), { importId: 'i', onDuplicate: 'update' })).toEqual(['inserted']);
-    expect(await store.writeBatch(batch({ email: 'a@x.co', firstName: 'B' }), { importId: 'i', onDuplicate: 'update' })).toEqual(['updated']);
+    expect((await store.writeBatch(batch({ email: 'a@x.co', firstName: 'A' }), { importId: 'i', onDuplicate: 'update' })).map((w) => w.outcome)).toEqual(['inserted']);
+    expect((await store.writeBatch(batch({ email: 'a@x.co', firstName: 'B' }), { importId: 'i', onDuplicate: 'update' })).map((w) => w.outcome)).toEqual(['updated']);
     const [row] = await db.query('SELECT first_name, extra, created_at FROM contacts');
     expect(row).toMatchObject({ first_name: 'B', extra: 'x' });
     expect(typeof row!.created_at).toBe('string');
@@ -178,7 +178,7 @@ describe('values PostgreSQL cannot store', () => {
     expect(error.message).toBe(message);
     expect(error.place.row).toBe(11);
     expect(await db.query('SELECT * FROM contacts')).toEqual([]);
-    expect(await store.writeBatch(batch({ email: 'ok@x.co', firstName: 'Ok' }), { importId: 'i', onDuplicate: 'skip' })).toEqual(['inserted']);
+    expect((await store.writeBatch(batch({ email: 'ok@x.co', firstName: 'Ok' }), { importId: 'i', onDuplicate: 'skip' })).map((w) => w.outcome)).toEqual(['inserted']);
   });
 });
 
@@ -254,7 +254,7 @@ describe('connection problems', () => {
   it('fails fast and clearly when the server goes away mid-import, keeping committed batches', async () => {
     // Named, so the test can find its backend and terminate it as an administrator would.
     const store = await openStore(`${db.url}&application_name=${db.schema}`);
-    await store.startImport({ importId: 'gone', fileId: 'f', fileName: 'c.csv', totalRows: 2, mapping: {} });
+    await store.claimRun({ importId: 'gone', fileId: 'f', fileName: 'c.csv', totalRows: 2, mapping: {}, resumeKey: 'k' });
     await store.writeBatch(batch({ email: 'a@x.co', firstName: 'A' }), { importId: 'gone', onDuplicate: 'skip' });
     const killed = await db.query(
       'SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = ?',

@@ -84,7 +84,7 @@ describe('openContactStore', () => {
     const store = await openContactStore(`sqlite:${relative}`, {});
     stores.push(store);
     expect(store.engine).toBe('sqlite');
-    expect(await store.writeBatch([{ row: 1, contact: { email: 'a@b.co', firstName: 'A' } }], { importId: 'i', onDuplicate: 'skip' })).toEqual(['inserted']);
+    expect(await store.writeBatch([{ row: 1, contact: { email: 'a@b.co', firstName: 'A' } }], { importId: 'i', onDuplicate: 'skip' })).toEqual([{ outcome: 'inserted', id: 1 }]);
     await store.close();
     const db = new Database(path.join(dir, 'contacts.db'), { readonly: true });
     expect(db.prepare('SELECT email FROM contacts').all()).toEqual([{ email: 'a@b.co' }]);
@@ -147,7 +147,7 @@ describe('openContactStore', () => {
   it('runs a dry run that leaves nothing behind', async () => {
     const file = path.join(dir, 'dry.db');
     const store = await openContactStore(`sqlite:${file}`, { dryRun: true });
-    expect(await store.writeBatch([{ row: 1, contact: { email: 'a@b.co', firstName: 'A' } }], { importId: 'i', onDuplicate: 'skip' })).toEqual(['inserted']);
+    expect(await store.writeBatch([{ row: 1, contact: { email: 'a@b.co', firstName: 'A' } }], { importId: 'i', onDuplicate: 'skip' })).toEqual([{ outcome: 'inserted', id: 1 }]);
     await store.close();
     expect(fs.existsSync(file)).toBe(false);
   });

@@ -92,7 +92,7 @@ describe('SQLite schema', () => {
     ensureSqliteSchema(db, 'contacts');
     ensureSqliteSchema(db, 'contacts');
     db.transaction(() => ensureSqliteSchema(db, 'contacts'))();
-    expect(db.prepare('SELECT version FROM contact_import_migrations').all()).toEqual([{ version: 1 }]);
+    expect(db.prepare('SELECT version FROM contact_import_migrations ORDER BY version').all()).toEqual([{ version: 1 }, { version: 2 }]);
     db.close();
   });
 });
