@@ -1,14 +1,22 @@
 /** Table slots to start with (a power of two); grown to keep at most half of them used. */
 const INITIAL_SLOTS = 1024;
-const INITIAL_BYTES = 16 * 1024;
+/** Emails are stored in pages of this many bytes: growing never copies them. */
+const PAGE_BITS = 20;
+const PAGE_BYTES = 1 << PAGE_BITS;
+/** Entries (start, row) are stored in pages of this many. */
+const ENTRY_PAGE_BITS = 16;
+const ENTRY_PAGE = 1 << ENTRY_PAGE_BITS;
+/** Longer keys (never an email: isEmail allows 254 characters) are kept in a plain Map. */
+const MAX_STORED_LENGTH = 20_000;
 
 /**
  * Remembers the first row of each normalized email among valid rows: later rows with the same
  * email are duplicates (the first occurrence wins). Exact — a false positive would silently
- * drop a contact — yet compact enough for a million emails in ~45 MB rather than a Map's ~100:
- * the emails' UTF-8 bytes are kept end to end in one buffer, and an open-addressing table of
- * 32-bit hashes points into it; a hash match is confirmed by comparing the bytes. (Emails
- * reaching it passed validation, so hold no lone surrogate: equal bytes mean equal strings.)
+ * drop a contact — yet compact: a million emails take ~45 MB rather than a Map's ~100. Each
+ * email's UTF-8 bytes (after a 2-byte length) are appended to 1 MiB pages, and an
+ * open-addressing table of 32-bit hashes points to them; a hash match is confirmed by decoding
+ * the stored bytes and comparing. (Emails reaching it passed validation, so hold no lone
+ * surrogate, which UTF-8 could not store.)
  */
 export class DuplicateTracker {
   /** Per slot: entry number + 1, or 0 when free. */
@@ -16,63 +24,70 @@ export class DuplicateTracker {
   /** Per slot: the hash of its entry, so most mismatches never touch the bytes. */
   #slotHashes = new Uint32Array(INITIAL_SLOTS);
   #count = 0;
-  /** Per entry: where its bytes start in #bytes (entry i ends where i + 1 starts). */
-  #starts = new Uint32Array(INITIAL_SLOTS / 2 + 1);
-  #rows = new Float64Array(INITIAL_SLOTS / 2);
-  #bytes = Buffer.allocUnsafe(INITIAL_BYTES);
-  #used = 0;
+  /** Per entry, in pages: where its bytes are (page << PAGE_BITS | offset), and its row. */
+  #starts: Uint32Array[] = [];
+  #rows: Uint32Array[] = [];
+  #pages: Buffer[] = [];
+  #pageUsed = PAGE_BYTES;
+  #long = new Map<string, number>();
 
   /** The earlier row that had this email, or undefined (and the row is remembered). */
   check(email: string, row: number): number | undefined {
-    // The candidate's bytes go where a new entry would be stored.
-    const length = Buffer.byteLength(email, 'utf8');
-    if (this.#used + length > this.#bytes.length) this.#growBytes(length);
-    const bytes = this.#bytes;
-    const start = this.#used;
-    bytes.write(email, start, length, 'utf8');
-    const hash = hashBytes(bytes, start, start + length);
-
+    if (email.length > MAX_STORED_LENGTH) {
+      const first = this.#long.get(email);
+      if (first === undefined) this.#long.set(email, row);
+      return first;
+    }
+    const hash = hashString(email);
     const mask = this.#slots.length - 1;
     let slot = hash & mask;
     for (;;) {
       const entry = this.#slots[slot]! - 1;
       if (entry < 0) break;
-      if (this.#slotHashes[slot] === hash && this.#sameBytes(entry, start, length)) return this.#rows[entry];
+      if (this.#slotHashes[slot] === hash && this.#holds(entry, email)) {
+        return this.#rows[entry >>> ENTRY_PAGE_BITS]![entry & (ENTRY_PAGE - 1)];
+      }
       slot = (slot + 1) & mask;
     }
-
-    const entry = this.#count++;
-    if (entry + 1 >= this.#rows.length) this.#growEntries();
-    this.#rows[entry] = row;
-    this.#used += length;
-    this.#starts[entry + 1] = this.#used;
-    this.#slots[slot] = entry + 1;
+    this.#add(email, row);
+    this.#slots[slot] = this.#count;
     this.#slotHashes[slot] = hash;
     if (this.#count * 2 > this.#slots.length) this.#growSlots();
     return undefined;
   }
 
-  #sameBytes(entry: number, start: number, length: number): boolean {
-    const from = this.#starts[entry]!;
-    if (this.#starts[entry + 1]! - from !== length) return false;
-    return this.#bytes.compare(this.#bytes, start, start + length, from, from + length) === 0;
+  /** Stores a new entry (number #count - 1 once added). */
+  #add(email: string, row: number): void {
+    // At most 3 UTF-8 bytes per UTF-16 unit, after the 2-byte length.
+    if (this.#pageUsed + 2 + email.length * 3 > PAGE_BYTES) {
+      this.#pages.push(Buffer.allocUnsafe(PAGE_BYTES));
+      this.#pageUsed = 0;
+    }
+    const pageIndex = this.#pages.length - 1;
+    const page = this.#pages[pageIndex]!;
+    const offset = this.#pageUsed;
+    const length = page.write(email, offset + 2, 'utf8');
+    page[offset] = length & 0xff;
+    page[offset + 1] = length >>> 8;
+    this.#pageUsed += 2 + length;
+
+    const entry = this.#count++;
+    const entryPage = entry >>> ENTRY_PAGE_BITS;
+    if (entryPage === this.#starts.length) {
+      this.#starts.push(new Uint32Array(ENTRY_PAGE));
+      this.#rows.push(new Uint32Array(ENTRY_PAGE));
+    }
+    this.#starts[entryPage]![entry & (ENTRY_PAGE - 1)] = ((pageIndex << PAGE_BITS) | offset) >>> 0;
+    this.#rows[entryPage]![entry & (ENTRY_PAGE - 1)] = row;
   }
 
-  #growBytes(needed: number): void {
-    const size = Math.max(Math.ceil(this.#bytes.length * 1.5), this.#used + needed);
-    const bigger = Buffer.allocUnsafe(size);
-    this.#bytes.copy(bigger, 0, 0, this.#used);
-    this.#bytes = bigger;
-  }
-
-  #growEntries(): void {
-    const size = Math.ceil(this.#rows.length * 1.5);
-    const starts = new Uint32Array(size + 1);
-    starts.set(this.#starts);
-    this.#starts = starts;
-    const rows = new Float64Array(size);
-    rows.set(this.#rows);
-    this.#rows = rows;
+  /** Whether the entry's stored bytes are `email` (asked on a hash match: repeats, rarely more). */
+  #holds(entry: number, email: string): boolean {
+    const start = this.#starts[entry >>> ENTRY_PAGE_BITS]![entry & (ENTRY_PAGE - 1)]!;
+    const page = this.#pages[start >>> PAGE_BITS]!;
+    const offset = start & (PAGE_BYTES - 1);
+    const length = page[offset]! | (page[offset + 1]! << 8);
+    return page.toString('utf8', offset + 2, offset + 2 + length) === email;
   }
 
   #growSlots(): void {
@@ -94,10 +109,10 @@ export class DuplicateTracker {
   }
 }
 
-/** FNV-1a over the bytes, then a murmur3 finalizer so the low bits (the slot) are well mixed. */
-function hashBytes(bytes: Buffer, from: number, to: number): number {
+/** FNV-1a over the UTF-16 units, then a murmur3 finalizer so the low bits (the slot) are well mixed. */
+function hashString(text: string): number {
   let h = 0x811c9dc5;
-  for (let i = from; i < to; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
   return (h ^ (h >>> 16)) >>> 0;

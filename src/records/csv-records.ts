@@ -7,6 +7,7 @@ import { ImportError } from '../errors.js';
 import type { FileFormat, SourceRecord } from '../types.js';
 import type { ByteSource } from './byte-source.js';
 import { ControlCharacters } from './control-characters.js';
+import { CsvLines, type Line } from './csv-lines.js';
 import { CsvSyntaxError, CsvTokenizer, type CsvRecord } from './csv-tokenizer.js';
 import { checkEncoding, detectEncoding, isUtf8Encoding } from './detect-encoding.js';
 import { detectFileKind, MAGIC_HEAD_BYTES } from './detect-file-kind.js';
@@ -18,7 +19,7 @@ import { isBlankRow, MAX_COLUMNS, shapeRow, tooManyColumns, tooManyRows } from '
 import { singleUse } from './single-use.js';
 import { normalizeDelimiter, parseSepLine, sniffDelimiter } from './sniff-delimiter.js';
 import { uniqueHeaders } from './unique-headers.js';
-import { invalidUtf8Problem, Utf8Check, type InvalidUtf8 } from './utf8-check.js';
+import { invalidUtf8Problem, Utf8Check } from './utf8-check.js';
 
 /** Bytes used to tell UTF-8 from windows-1252: a late `é` should still be seen. */
 const ENCODING_SAMPLE_BYTES = 1024 * 1024;
@@ -26,13 +27,6 @@ const ENCODING_SAMPLE_BYTES = 1024 * 1024;
 const SNIFF_SAMPLE_BYTES = 64 * 1024;
 /** Larger records are refused: usually an unclosed quote swallowing the rest of the file. */
 export const MAX_RECORD_BYTES = 1024 * 1024;
-
-interface Line {
-  fields: string[];
-  line: number;
-  /** Invalid UTF-8 sequences inside the record. */
-  invalid?: InvalidUtf8[];
-}
 
 /** Decides how to read the text, then reads up to the header row. */
 export async function readCsvRecords(source: ByteSource, options: ReadOptions): Promise<RecordSource> {
@@ -87,50 +81,10 @@ export async function readCsvRecords(source: ByteSource, options: ReadOptions): 
     utf8 ? pipeline(source.stream(), utf8, ignore) : pipeline(source.stream(), iconv.decodeStream(encoding), ignore)
   ) as Readable;
 
-  const toLine = (record: CsvRecord): Line | undefined => {
-    const invalid = utf8?.takeBefore(record.end);
-    if (isBlankRow(record.fields)) return undefined;
-    const line: Line = { fields: record.fields, line: record.line };
-    if (invalid && invalid.length > 0) line.invalid = invalid;
-    return line;
-  };
-  async function* readLines(): AsyncGenerator<Line> {
-    const read: CsvRecord[] = [];
-    let failure: unknown;
-    try {
-      for await (const chunk of text) {
-        try {
-          tokenizer.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Buffer), read);
-        } catch (error) {
-          failure = error;
-        }
-        for (const record of read) {
-          const line = toLine(record);
-          if (line) yield line;
-        }
-        read.length = 0;
-        if (failure !== undefined) throw failure;
-      }
-      try {
-        tokenizer.end(read);
-      } catch (error) {
-        failure = error;
-      }
-      for (const record of read) {
-        const line = toLine(record);
-        if (line) yield line;
-      }
-      if (failure !== undefined) throw failure;
-    } finally {
-      // Stops the input when the consumer breaks out early.
-      if (!text.destroyed) text.destroy();
-    }
-  }
-  const parsed = readLines();
+  const lines = new CsvLines(text, tokenizer, utf8);
   const nextLine = async (): Promise<Line | undefined> => {
     try {
-      const result = await parsed.next();
-      return result.done ? undefined : result.value;
+      return await lines.next();
     } catch (error) {
       throw csvFailure(error, file);
     }
@@ -164,7 +118,7 @@ export async function readCsvRecords(source: ByteSource, options: ReadOptions): 
     if (skippedWarning) warnings.push(skippedWarning);
     if (header.invalid) warnings.push(`the header row has ${invalidUtf8Problem(header.invalid)}`);
   } catch (error) {
-    await parsed.return(undefined);
+    lines.close();
     throw error;
   }
 
@@ -175,20 +129,24 @@ export async function readCsvRecords(source: ByteSource, options: ReadOptions): 
   async function* records(): AsyncGenerator<SourceRecord> {
     try {
       let row = 0;
-      for (let next = await nextLine(); next !== undefined; next = await nextLine()) {
-        const fields = controls.clean(next.fields, next.line);
-        if (fields !== next.fields && isBlankRow(fields)) continue;
-        row++;
-        if (maxRows !== undefined && row > maxRows) throw tooManyRows(file, maxRows, next.line);
-        const problems: string[] = [];
-        if (next.invalid) problems.push(invalidUtf8Problem(next.invalid));
-        else if (undecodable && fields.some((field) => field.includes('\ufffd'))) problems.push(undecodable);
-        if (problems.length > 0) invalidLines.add(next.line);
-        yield { row, line: next.line, ...shapeRow(fields, columns.length, problems) };
+      for await (const batch of lines.batches()) {
+        for (const next of batch) {
+          const fields = next.controls ? controls.clean(next.fields, next.line) : next.fields;
+          if (fields !== next.fields && isBlankRow(fields)) continue;
+          row++;
+          if (maxRows !== undefined && row > maxRows) throw tooManyRows(file, maxRows, next.line);
+          const problems: string[] = [];
+          if (next.invalid) problems.push(invalidUtf8Problem(next.invalid));
+          else if (undecodable && fields.some((field) => field.includes('\ufffd'))) problems.push(undecodable);
+          if (problems.length > 0) invalidLines.add(next.line);
+          yield { row, line: next.line, ...shapeRow(fields, columns.length, problems) };
+        }
       }
+    } catch (error) {
+      throw csvFailure(error, file);
     } finally {
-      // Stops the parser and the input when the consumer breaks out early.
-      await parsed.return(undefined);
+      // Stops the input when the consumer breaks out early.
+      lines.close();
     }
   }
 

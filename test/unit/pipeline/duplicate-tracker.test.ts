@@ -24,8 +24,15 @@ describe('DuplicateTracker', () => {
     let wrong = 0;
     for (let row = 1; row <= 300_000; row++) {
       const n = rand(row < 1000 ? 1000 : 200_000);
+      const kind = rand(1000);
       const email =
-        rand(50) === 0 ? `${'x'.repeat(rand(300))}${n}@long.example` : rand(2) ? `u${n}@e${n % 7}.com` : `u${n}@e${n % 7}.co😀`;
+        kind === 0
+          ? `${'ü'.repeat(20_000 + rand(3))}${n % 5}` // past the stored length: kept apart
+          : kind < 20
+            ? `${'x'.repeat(rand(300))}${n}@long.example`
+            : kind % 2
+              ? `u${n}@e${n % 7}.com`
+              : `u${n}@e${n % 7}.co😀`;
       const expected = map.get(email);
       if (expected === undefined) map.set(email, row);
       if (tracker.check(email, row) !== expected) wrong++;
