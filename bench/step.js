@@ -6,12 +6,20 @@ const [step, home, arg, database] = process.argv.slice(2);
 const ctx = openContext({ home });
 const started = performance.now();
 const cpuStarted = process.cpuUsage();
+let ms;
+let cpu;
+/** Ends the measured part (analyze's mapping is saved afterwards, for the imports). */
+function measured() {
+  ms ??= performance.now() - started;
+  cpu ??= process.cpuUsage(cpuStarted);
+}
 let detail;
 if (step === 'upload') {
   const r = await upload(ctx, { path: arg });
   detail = { fileId: r.fileId, storage: r.storage };
 } else if (step === 'analyze') {
   const r = await analyze(ctx, arg);
+  measured();
   await saveMapping(ctx, arg, r.suggestedMapping);
   detail = { totalRows: r.totalRows, validRows: r.validRows, invalidRows: r.invalidRows, duplicateRows: r.duplicateRows };
 } else if (step === 'import') {
@@ -20,7 +28,6 @@ if (step === 'upload') {
 } else {
   throw new Error(`unknown step ${step}`);
 }
-const ms = performance.now() - started;
-const cpu = process.cpuUsage(cpuStarted);
+measured();
 await ctx.close();
 console.log(JSON.stringify({ step, ms, cpuMs: (cpu.user + cpu.system) / 1000, maxRssMb: process.resourceUsage().maxRSS / 1024, detail }));

@@ -8,21 +8,25 @@ const ENTRY_PAGE_BITS = 16;
 const ENTRY_PAGE = 1 << ENTRY_PAGE_BITS;
 /** Longer keys (never an email: isEmail allows 254 characters) are kept in a plain Map. */
 const MAX_STORED_LENGTH = 20_000;
+/** A slot holds entry + 1 in its low 24 bits and 8 bits of the entry's hash above them. */
+const ENTRY_BITS = 24;
+const ENTRY_MASK = (1 << ENTRY_BITS) - 1;
+/** Past this many entries (16.7M, far above MAX_ROWS_ALLOWED) new ones go to the Map. */
+const MAX_ENTRIES = ENTRY_MASK - 1;
 
 /**
  * Remembers the first row of each normalized email among valid rows: later rows with the same
  * email are duplicates (the first occurrence wins). Exact — a false positive would silently
  * drop a contact — yet compact: a million emails take ~45 MB rather than a Map's ~100. Each
  * email's UTF-8 bytes (after a 2-byte length) are appended to 1 MiB pages, and an
- * open-addressing table of 32-bit hashes points to them; a hash match is confirmed by decoding
- * the stored bytes and comparing. (Emails reaching it passed validation, so hold no lone
- * surrogate, which UTF-8 could not store.)
+ * open-addressing table of 4-byte slots points to them (with 8 bits of the email's hash, so
+ * that most mismatches never touch the bytes); a match is confirmed by decoding the stored
+ * bytes and comparing. (Emails reaching it passed validation, so hold no lone surrogate, which
+ * UTF-8 could not store.)
  */
 export class DuplicateTracker {
-  /** Per slot: entry number + 1, or 0 when free. */
-  #slots = new Int32Array(INITIAL_SLOTS);
-  /** Per slot: the hash of its entry, so most mismatches never touch the bytes. */
-  #slotHashes = new Uint32Array(INITIAL_SLOTS);
+  /** Per slot: hash tag << ENTRY_BITS | entry number + 1, or 0 when free. */
+  #slots = new Uint32Array(INITIAL_SLOTS);
   #count = 0;
   /** Per entry, in pages: where its bytes are (page << PAGE_BITS | offset), and its row. */
   #starts: Uint32Array[] = [];
@@ -33,27 +37,31 @@ export class DuplicateTracker {
 
   /** The earlier row that had this email, or undefined (and the row is remembered). */
   check(email: string, row: number): number | undefined {
-    if (email.length > MAX_STORED_LENGTH) {
-      const first = this.#long.get(email);
-      if (first === undefined) this.#long.set(email, row);
-      return first;
-    }
+    if (email.length > MAX_STORED_LENGTH) return this.#checkLong(email, row);
     const hash = hashString(email);
+    const tag = hash >>> ENTRY_BITS;
     const mask = this.#slots.length - 1;
     let slot = hash & mask;
     for (;;) {
-      const entry = this.#slots[slot]! - 1;
-      if (entry < 0) break;
-      if (this.#slotHashes[slot] === hash && this.#holds(entry, email)) {
-        return this.#rows[entry >>> ENTRY_PAGE_BITS]![entry & (ENTRY_PAGE - 1)];
+      const value = this.#slots[slot]!;
+      if (value === 0) break;
+      if (value >>> ENTRY_BITS === tag) {
+        const entry = (value & ENTRY_MASK) - 1;
+        if (this.#holds(entry, email)) return this.#rows[entry >>> ENTRY_PAGE_BITS]![entry & (ENTRY_PAGE - 1)];
       }
       slot = (slot + 1) & mask;
     }
+    if (this.#count >= MAX_ENTRIES) return this.#checkLong(email, row);
     this.#add(email, row);
-    this.#slots[slot] = this.#count;
-    this.#slotHashes[slot] = hash;
+    this.#slots[slot] = ((tag << ENTRY_BITS) | this.#count) >>> 0;
     if (this.#count * 2 > this.#slots.length) this.#growSlots();
     return undefined;
+  }
+
+  #checkLong(email: string, row: number): number | undefined {
+    const first = this.#long.get(email);
+    if (first === undefined) this.#long.set(email, row);
+    return first;
   }
 
   /** Stores a new entry (number #count - 1 once added). */
@@ -81,31 +89,31 @@ export class DuplicateTracker {
     this.#rows[entryPage]![entry & (ENTRY_PAGE - 1)] = row;
   }
 
-  /** Whether the entry's stored bytes are `email` (asked on a hash match: repeats, rarely more). */
+  /** Whether the entry's stored bytes are `email` (asked on a tag match: repeats, rarely more). */
   #holds(entry: number, email: string): boolean {
+    return this.#stored(entry) === email;
+  }
+
+  #stored(entry: number): string {
     const start = this.#starts[entry >>> ENTRY_PAGE_BITS]![entry & (ENTRY_PAGE - 1)]!;
     const page = this.#pages[start >>> PAGE_BITS]!;
     const offset = start & (PAGE_BYTES - 1);
     const length = page[offset]! | (page[offset + 1]! << 8);
-    return page.toString('utf8', offset + 2, offset + 2 + length) === email;
+    return page.toString('utf8', offset + 2, offset + 2 + length);
   }
 
+  /** Doubles the table; the slots' full hashes are recomputed from the stored emails. */
   #growSlots(): void {
     const size = this.#slots.length * 2;
     const mask = size - 1;
-    const slots = new Int32Array(size);
-    const hashes = new Uint32Array(size);
-    for (let old = 0; old < this.#slots.length; old++) {
-      const value = this.#slots[old]!;
+    const slots = new Uint32Array(size);
+    for (const value of this.#slots) {
       if (value === 0) continue;
-      const hash = this.#slotHashes[old]!;
-      let slot = hash & mask;
+      let slot = hashString(this.#stored((value & ENTRY_MASK) - 1)) & mask;
       while (slots[slot] !== 0) slot = (slot + 1) & mask;
       slots[slot] = value;
-      hashes[slot] = hash;
     }
     this.#slots = slots;
-    this.#slotHashes = hashes;
   }
 }
 
