@@ -17,7 +17,7 @@ const MAX_ENTRIES = ENTRY_MASK - 1;
 /**
  * Remembers the first row of each normalized email among valid rows: later rows with the same
  * email are duplicates (the first occurrence wins). Exact — a false positive would silently
- * drop a contact — yet compact: a million emails take ~45 MB rather than a Map's ~100. Each
+ * drop a contact — yet compact: a million emails take ~40 MB rather than a Map's ~100. Each
  * email's UTF-8 bytes (after a 2-byte length) are appended to 1 MiB pages, and an
  * open-addressing table of 4-byte slots points to them (with 8 bits of the email's hash, so
  * that most mismatches never touch the bytes); a match is confirmed by decoding the stored
