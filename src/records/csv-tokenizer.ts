@@ -1,10 +1,9 @@
 // Bytes of CSV text (UTF-8) → records of string fields, with the physical line each record
 // starts on and the file offset where it ends. A byte loop with the rules the reader used to
 // configure csv-parse with (bom, relax_quotes, relax_column_count, ltrim, skip_empty_lines,
-// CRLF/LF/CR record delimiters, max_record_size, from_line), ~1.3 s for 1M rows (127 MiB)
-// where csv-parse took ~7 s: csv-parse
-// handles every byte through several method calls and copies it into a field buffer, which
-// was the largest single cost of analyze and import.
+// CRLF/LF/CR record delimiters, max_record_size, from_line): ~1.3 s for 1M rows (127 MiB)
+// where csv-parse took ~7 s, as it handles every byte through several method calls and copies
+// it into a field buffer — the largest single cost of analyze and import before.
 //
 // The rules, as csv-parse applies them with those options:
 // - A field is quoted when a quote is its first character after leading spaces, tabs and form
