@@ -21,9 +21,27 @@ export function normalizeEmail(raw: string): string {
   return raw.replace(INVISIBLE, '').trim().toLowerCase().normalize('NFC');
 }
 
-/** validator.isEmail with default options, behind a cheap pre-check that only rejects. */
+/**
+ * The common shape of an address, every one of which isEmail accepts: an unquoted ASCII local
+ * part of dot-separated atoms (its character set is a subset of isEmail's), and a domain of at
+ * least two labels of letters, digits and inner hyphens, each at most 63 long, ending in an
+ * all-letter TLD. With the length limits checked beside it (254 overall, 64 before the '@'),
+ * a match needs no further check; anything else goes to isEmail itself (~2.5 µs a call).
+ */
+const PLAIN_EMAIL =
+  /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const MAX_LOCAL_PART_LENGTH = 64;
+
+/** validator.isEmail with default options, behind cheap checks that give its answer faster. */
 export function isValidEmail(normalized: string): boolean {
-  return couldBeEmail(normalized) && validator.isEmail(normalized);
+  if (!couldBeEmail(normalized)) return false;
+  if (isPlainEmail(normalized)) return true;
+  return validator.isEmail(normalized);
+}
+
+/** True only for addresses isEmail accepts (see PLAIN_EMAIL); exported for its test. */
+export function isPlainEmail(s: string): boolean {
+  return s.length <= MAX_EMAIL_LENGTH && s.indexOf('@') <= MAX_LOCAL_PART_LENGTH && PLAIN_EMAIL.test(s);
 }
 
 /**

@@ -22,6 +22,11 @@ const DATE = new RegExp(
 // Digits with the separators people write phones with, optionally "+", and an extension.
 const PHONE = /^\+?[\d\s().\-/]+?(?:\s*(?:ext\.?|extension|x|#)\s*\d{1,6})?$/i;
 
+/** Distinct values whose type a TypeTally remembers. */
+const KNOWN_VALUES = 1024;
+/** Lookups after which a TypeTally that hits less than half the time stops looking up. */
+const KNOWN_TRIAL = 4096;
+
 /** Classifies one trimmed value by its shape. */
 export function inferType(trimmed: string): InferredType {
   if (trimmed === '') return 'empty';
@@ -56,9 +61,17 @@ export class TypeTally {
   private readonly counts = new Map<InferredType, number>();
   private nonBlank = 0;
   private phoneLikeDigits = 0;
+  /**
+   * Types of values seen before: most columns repeat a few values (a city, a title, a country)
+   * and the regular expressions above cost more than a lookup. Dropped for a column whose
+   * values rarely repeat, once that shows.
+   */
+  private known: Map<string, InferredType> | null = new Map();
+  private lookups = 0;
+  private hits = 0;
 
   add(trimmed: string): void {
-    const type = inferType(trimmed);
+    const type = this.typeOf(trimmed);
     if (type === 'empty') return;
     this.nonBlank++;
     this.counts.set(type, (this.counts.get(type) ?? 0) + 1);
@@ -67,6 +80,20 @@ export class TypeTally {
     }
   }
 
+  private typeOf(trimmed: string): InferredType {
+    const known = this.known;
+    if (known === null) return inferType(trimmed);
+    this.lookups++;
+    let type = known.get(trimmed);
+    if (type !== undefined) {
+      this.hits++;
+      return type;
+    }
+    type = inferType(trimmed);
+    if (known.size < KNOWN_VALUES) known.set(trimmed, type);
+    else if (this.lookups >= KNOWN_TRIAL && this.hits * 2 < this.lookups) this.known = null;
+    return type;
+  }
   result(): InferredType {
     if (this.nonBlank === 0) return 'empty';
     const need = MAJORITY * this.nonBlank;

@@ -1,17 +1,18 @@
 import { hash53 } from './hash53.js';
+import { HashSet53 } from './hash-set53.js';
 import { HyperLogLog } from './hyperloglog.js';
 
 /** Distinct values counted exactly before switching to an estimate. */
 export const EXACT_LIMIT = 50_000;
 
 /**
- * Counts distinct strings with bounded memory: exactly, as a Set of 53-bit hashes, up to
+ * Counts distinct strings with bounded memory: exactly, as a set of 53-bit hashes, up to
  * EXACT_LIMIT distinct values, then by HyperLogLog (~0.2% error, 256 KiB) so a 500k-row
  * column with all-distinct values does not keep 500k entries alive. "Exact" is up to hash
  * collisions, whose odds at 50k values are about 1 in 7 million.
  */
 export class UniqueCounter {
-  private exact: Set<number> | null = new Set();
+  private exact: HashSet53 | null = new HashSet53();
   private sketch: HyperLogLog | null = null;
 
   add(value: string): void {
@@ -36,9 +37,9 @@ export class UniqueCounter {
     return this.exact === null;
   }
 
-  private switchToSketch(exact: Set<number>): void {
+  private switchToSketch(exact: HashSet53): void {
     const sketch = new HyperLogLog(18);
-    for (const hash of exact) sketch.addHash(hash);
+    for (const hash of exact.values()) sketch.addHash(hash);
     this.sketch = sketch;
     this.exact = null;
   }

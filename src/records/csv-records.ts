@@ -1,26 +1,25 @@
 // CSV/TSV text → records. Encoding, `sep=` line, delimiter and header row are settled from the
-// head of the file (or taken from an earlier analysis), then csv-parse streams the rest.
+// head of the file (or taken from an earlier analysis), then the tokenizer streams the rest.
 
-import { pipeline } from 'node:stream';
-import { CsvError, parse, type Info, type Options } from 'csv-parse';
-import { parse as parseSync } from 'csv-parse/sync';
+import { pipeline, type Readable } from 'node:stream';
 import iconv from 'iconv-lite';
 import { ImportError } from '../errors.js';
 import type { FileFormat, SourceRecord } from '../types.js';
 import type { ByteSource } from './byte-source.js';
 import { ControlCharacters } from './control-characters.js';
+import { CsvLines, type Line } from './csv-lines.js';
+import { CsvSyntaxError, CsvTokenizer, type CsvRecord } from './csv-tokenizer.js';
 import { checkEncoding, detectEncoding, isUtf8Encoding } from './detect-encoding.js';
 import { detectFileKind, MAGIC_HEAD_BYTES } from './detect-file-kind.js';
 import { findHeaderRow, HEADER_SEARCH_ROWS } from './find-header-row.js';
 import { checkHeaderRow, headerRowMissing, SkippedRows } from './header-row.js';
-import { LineCounter } from './line-counter.js';
 import { LineList } from './line-list.js';
 import type { ReadOptions, RecordSource } from './record-source.js';
 import { isBlankRow, MAX_COLUMNS, shapeRow, tooManyColumns, tooManyRows } from './shape-row.js';
 import { singleUse } from './single-use.js';
 import { normalizeDelimiter, parseSepLine, sniffDelimiter } from './sniff-delimiter.js';
 import { uniqueHeaders } from './unique-headers.js';
-import { invalidUtf8Problem, Utf8Check, type InvalidUtf8 } from './utf8-check.js';
+import { invalidUtf8Problem, Utf8Check } from './utf8-check.js';
 
 /** Bytes used to tell UTF-8 from windows-1252: a late `é` should still be seen. */
 const ENCODING_SAMPLE_BYTES = 1024 * 1024;
@@ -28,13 +27,6 @@ const ENCODING_SAMPLE_BYTES = 1024 * 1024;
 const SNIFF_SAMPLE_BYTES = 64 * 1024;
 /** Larger records are refused: usually an unclosed quote swallowing the rest of the file. */
 export const MAX_RECORD_BYTES = 1024 * 1024;
-
-interface Line {
-  fields: string[];
-  line: number;
-  /** Invalid UTF-8 sequences inside the record. */
-  invalid?: InvalidUtf8[];
-}
 
 /** Decides how to read the text, then reads up to the header row. */
 export async function readCsvRecords(source: ByteSource, options: ReadOptions): Promise<RecordSource> {
@@ -80,29 +72,21 @@ export async function readCsvRecords(source: ByteSource, options: ReadOptions): 
     explicitHeaderRow ??
     (earlier ? earlier.headerRow : detectHeaderLine(sample, sampleComplete, delimiter, firstLine));
 
-  const lines = new LineCounter(firstLine - 1);
   const utf8 = isUtf8Encoding(encoding) ? new Utf8Check() : undefined;
-  const parser = parse(
-    csvOptions(delimiter, firstLine, (fields, info) => {
-      const { line } = lines.place(fields, info.empty_lines);
-      const invalid = utf8?.takeBefore(info.bytes);
-      if (isBlankRow(fields)) return null;
-      return invalid && invalid.length > 0 ? { fields, line, invalid } : { fields, line };
-    }) as unknown as Options,
-  );
-  // Errors reach the parser (pipeline destroys every stream with the first error), and so
-  // the iteration below; the callback only keeps them from being reported twice.
+  const tokenizer = new CsvTokenizer({ delimiter, fromLine: firstLine, maxRecordBytes: MAX_RECORD_BYTES });
+  // Errors reach the last stream (pipeline destroys every stream with the first error), and
+  // so the iteration below; the callback only keeps them from being reported twice.
   const ignore = (): void => {};
-  if (utf8) pipeline(source.stream(), utf8, parser, ignore);
-  else pipeline(source.stream(), iconv.decodeStream(encoding), parser, ignore);
+  const text = (
+    utf8 ? pipeline(source.stream(), utf8, ignore) : pipeline(source.stream(), iconv.decodeStream(encoding), ignore)
+  ) as Readable;
 
-  const parsed = parser[Symbol.asyncIterator]() as AsyncIterator<Line>;
+  const lines = new CsvLines(text, tokenizer, utf8);
   const nextLine = async (): Promise<Line | undefined> => {
     try {
-      const result = await parsed.next();
-      return result.done ? undefined : result.value;
+      return await lines.next();
     } catch (error) {
-      throw csvFailure(error, file, lines.startOfFailed(error));
+      throw csvFailure(error, file);
     }
   };
 
@@ -134,7 +118,7 @@ export async function readCsvRecords(source: ByteSource, options: ReadOptions): 
     if (skippedWarning) warnings.push(skippedWarning);
     if (header.invalid) warnings.push(`the header row has ${invalidUtf8Problem(header.invalid)}`);
   } catch (error) {
-    await parsed.return?.();
+    lines.close();
     throw error;
   }
 
@@ -145,20 +129,24 @@ export async function readCsvRecords(source: ByteSource, options: ReadOptions): 
   async function* records(): AsyncGenerator<SourceRecord> {
     try {
       let row = 0;
-      for (let next = await nextLine(); next !== undefined; next = await nextLine()) {
-        const fields = controls.clean(next.fields, next.line);
-        if (fields !== next.fields && isBlankRow(fields)) continue;
-        row++;
-        if (maxRows !== undefined && row > maxRows) throw tooManyRows(file, maxRows, next.line);
-        const problems: string[] = [];
-        if (next.invalid) problems.push(invalidUtf8Problem(next.invalid));
-        else if (undecodable && fields.some((field) => field.includes('\ufffd'))) problems.push(undecodable);
-        if (problems.length > 0) invalidLines.add(next.line);
-        yield { row, line: next.line, ...shapeRow(fields, columns.length, problems) };
+      for await (const batch of lines.batches()) {
+        for (const next of batch) {
+          const fields = next.controls ? controls.clean(next.fields, next.line) : next.fields;
+          if (fields !== next.fields && isBlankRow(fields)) continue;
+          row++;
+          if (maxRows !== undefined && row > maxRows) throw tooManyRows(file, maxRows, next.line);
+          const problems: string[] = [];
+          if (next.invalid) problems.push(invalidUtf8Problem(next.invalid));
+          else if (undecodable && fields.some((field) => field.includes('\ufffd'))) problems.push(undecodable);
+          if (problems.length > 0) invalidLines.add(next.line);
+          yield { row, line: next.line, ...shapeRow(fields, columns.length, problems) };
+        }
       }
+    } catch (error) {
+      throw csvFailure(error, file);
     } finally {
-      // Stops the parser and the input when the consumer breaks out early.
-      await parsed.return?.();
+      // Stops the input when the consumer breaks out early.
+      lines.close();
     }
   }
 
@@ -186,53 +174,18 @@ export async function readCsvRecords(source: ByteSource, options: ReadOptions): 
   };
 }
 
-type OnRecord = (fields: string[], info: Info & { empty_lines: number; bytes: number }) => Line | null;
-
-/** The parser options, shared by the header search on the sample and the full read. */
-function csvOptions(delimiter: string, fromLine: number, onRecord: OnRecord): Options<Line, string[]> {
-  return {
-    bom: true,
-    delimiter,
-    // Listing all three makes files with mixed line endings work; csv-parse's own detection
-    // fixes one ending per file and leaves stray `\r` or `\n` inside values.
-    record_delimiter: ['\r\n', '\n', '\r'],
-    relax_column_count: true,
-    // A quote inside an unquoted field (`5" monitor`) is kept as a character.
-    relax_quotes: true,
-    // Spaces before a value are dropped, so `a, "b, c"` reads as `b, c` (a quote after the
-    // spaces opens a quoted field), as most tools read it. Every field rule trims anyway.
-    ltrim: true,
-    skip_empty_lines: true,
-    // Whitespace-only records are dropped in on_record instead, so their lines are counted.
-    skip_records_with_empty_values: false,
-    max_record_size: MAX_RECORD_BYTES,
-    from_line: fromLine,
-    // The typings only let on_record change the record type together with `columns`.
-    on_record: onRecord as unknown as Options<Line, string[]>['on_record'],
-  };
-}
-
 /** Physical line of the header when the sample starts with a title block, else undefined. */
 function detectHeaderLine(sample: string, complete: boolean, delimiter: string, firstLine: number): number | undefined {
-  const lines = new LineCounter(firstLine - 1);
-  const rows: Line[] = [];
-  let failed = false;
+  const tokenizer = new CsvTokenizer({ delimiter, fromLine: firstLine, maxRecordBytes: MAX_RECORD_BYTES });
+  const read: CsvRecord[] = [];
   try {
-    parseSync(
-      sample,
-      csvOptions(delimiter, firstLine, (fields, info) => {
-        const { line } = lines.place(fields, info.empty_lines);
-        if (!isBlankRow(fields) && rows.length <= HEADER_SEARCH_ROWS) rows.push({ fields, line });
-        return null;
-      }) as unknown as Options,
-    );
+    // A sample cut short keeps back its last, possibly partial, record.
+    tokenizer.push(Buffer.from(sample, 'utf8'), read);
+    if (complete) tokenizer.end(read);
   } catch {
-    // An unclosed quote or a cut in the sample: the rows before it still tell the shape, and
-    // the full read reports any real error.
-    failed = true;
+    // An unclosed quote: the rows before it still tell the shape, and the full read reports it.
   }
-  // The sample may end in the middle of its last record.
-  if (!complete && !failed) rows.pop();
+  const rows = read.filter((record) => !isBlankRow(record.fields)).slice(0, HEADER_SEARCH_ROWS + 1);
   const index = findHeaderRow(rows.map((row) => row.fields));
   return index > 0 ? rows[index]!.line : undefined;
 }
@@ -244,18 +197,19 @@ function noHeader(file: string, what: string): ImportError {
   });
 }
 
-function csvFailure(error: unknown, file: string, line: number): ImportError {
+function csvFailure(error: unknown, file: string): ImportError {
   if (error instanceof ImportError) return error;
-  if (error instanceof CsvError) {
+  if (error instanceof CsvSyntaxError) {
+    const line = error.line;
     switch (error.code) {
-      case 'CSV_QUOTE_NOT_CLOSED':
+      case 'QUOTE_NOT_CLOSED':
         return new ImportError('UNREADABLE_FILE', `${file} has a quoted field that is never closed`, {
           file,
           line,
           hint: 'add the missing closing quote ("); a quote inside a quoted field is written twice ("")',
           cause: error,
         });
-      case 'CSV_MAX_RECORD_SIZE':
+      case 'MAX_RECORD_SIZE':
         return new ImportError(
           'TOO_LARGE',
           `${file} has a record larger than ${MAX_RECORD_BYTES / (1024 * 1024)} MiB`,
@@ -266,13 +220,6 @@ function csvFailure(error: unknown, file: string, line: number): ImportError {
             cause: error,
           },
         );
-      default:
-        return new ImportError('UNREADABLE_FILE', `${file} could not be read as CSV: ${error.message}`, {
-          file,
-          line,
-          hint: 'check the file near that line, or save it again as CSV from your spreadsheet program',
-          cause: error,
-        });
     }
   }
   const reason = error instanceof Error ? error.message : String(error);

@@ -1,6 +1,6 @@
 import validator from 'validator';
 import { describe, expect, it } from 'vitest';
-import { isValidEmail, normalizeEmail } from '../../../src/contacts/normalize-email.js';
+import { isPlainEmail, isValidEmail, normalizeEmail } from '../../../src/contacts/normalize-email.js';
 
 describe('normalizeEmail', () => {
   it('trims and lower-cases', () => {
@@ -77,5 +77,46 @@ describe('isValidEmail', () => {
     expect(isValidEmail(fits)).toBe(true);
     expect(validator.isEmail(long)).toBe(false);
     expect(isValidEmail(long)).toBe(false);
+  });
+
+  it('takes the plain-address shortcut only for addresses validator accepts', () => {
+    // Characters at the edges of every rule: label lengths 63/64, hyphens at label ends,
+    // numeric and short TLDs, underscores, dots, the 64-character local part, non-ASCII.
+    const alphabet = ['a', 'z', '0', '9', '.', '-', '_', '+', '!', '#', '~', '`', '{', '|', '"', '@', 'é', '\uff01', 'x'.repeat(30), 'co', 'com', '1'];
+    let seed = 777;
+    const rand = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    const piece = (max: number): string => {
+      let s = '';
+      const len = rand(max + 1);
+      for (let j = 0; j < len; j++) s += alphabet[rand(alphabet.length)];
+      return s;
+    };
+    let plain = 0;
+    const check = (s: string): void => {
+      if (!isPlainEmail(s)) return;
+      plain++;
+      expect(validator.isEmail(s), JSON.stringify(s)).toBe(true);
+    };
+    for (let i = 0; i < 50_000; i++) {
+      check(`${piece(4)}@${piece(3)}.${piece(2)}`);
+      check(`${piece(3)}@${piece(2)}.${piece(1)}.${piece(2)}`);
+    }
+    for (const local of [63, 64, 65]) {
+      for (const label of [62, 63, 64]) {
+        for (const tld of ['c', 'co', '1co', 'co1', 'x'.repeat(63), 'x'.repeat(64), 'xn--p1ai']) {
+          check(`${'a'.repeat(local)}@${'b'.repeat(label)}.${tld}`);
+          check(`a@-${'b'.repeat(label)}.${tld}`);
+          check(`a@${'b'.repeat(label)}-.${tld}`);
+        }
+      }
+    }
+    for (const s of ['a..b@c.de', '.a@c.de', 'a.@c.de', 'a@c..de', 'a@c.de.', 'a@_c.de', '"a"@c.de', 'a@c.d-e', 'a@1.23', `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(57)}.com`]) {
+      check(s);
+    }
+    expect(plain).toBeGreaterThan(200);
+    expect(isPlainEmail('user12@example7.com')).toBe(true);
   });
 });

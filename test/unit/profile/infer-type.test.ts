@@ -65,4 +65,23 @@ describe('TypeTally', () => {
     expect(tally(['5551234567', '5559876543'])).toBe('number');
     expect(tally(['12', '345', '(555) 123-4567'])).toBe('text');
   });
+
+  it('tallies remembered types exactly as inferring each value would, repeats or not', () => {
+    // A column of few repeated values (remembered), one of distinct values (the memory is
+    // dropped), and one that turns from repeats to distinct values halfway.
+    const shapes = ['(555) 123-4567', '5551234567', 'Berlin', '42', '2024-01-31', 'a@b.io', '$1,200'];
+    const columns = [
+      Array.from({ length: 20_000 }, (_, i) => shapes[i % shapes.length]!),
+      Array.from({ length: 20_000 }, (_, i) => (i % 3 ? `${5550000000 + i}` : `(555) ${100 + (i % 900)}-${1000 + i}`)),
+      Array.from({ length: 20_000 }, (_, i) => (i < 10_000 ? shapes[i % 3]! : `${i}@x.io`)),
+    ];
+    for (const values of columns) {
+      const counts = new Map<string, number>();
+      for (const v of values) counts.set(inferType(v), (counts.get(inferType(v)) ?? 0) + 1);
+      const t = new TypeTally();
+      for (const v of values) t.add(v);
+      expect(t.result()).toBe(tally(values));
+      expect((t as unknown as { counts: Map<string, number> }).counts).toEqual(counts);
+    }
+  });
 });
