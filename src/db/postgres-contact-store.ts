@@ -236,6 +236,10 @@ export class PostgresContactStore implements ContactStore {
       try {
         return await this.transaction(async () => {
           if (this.dryRun) await this.client.query(`TRUNCATE ${STAGING}`);
+          // A batch need not wait for its WAL flush: its checkpoint commits with it, so a
+          // server crash can only lose whole batches, which the resumed run writes again.
+          // finishImport commits synchronously, flushing every batch before it.
+          else await this.client.query('SET LOCAL synchronous_commit TO OFF');
           await copyRows(this.client, statements.copy, data);
           const written: WrittenRow[] = batch.map(() => ({ outcome: 'existing', id: null }));
           // Normally one round; an email repeated within the batch goes in a later round, so it

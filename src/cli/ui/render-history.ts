@@ -1,4 +1,5 @@
 import type { ImportRun } from '../../db/contact-store.js';
+import { ownerIsAlive } from '../../db/run-owner.js';
 import type { Output } from './output.js';
 import { renderTable, styled } from './table.js';
 
@@ -11,9 +12,12 @@ export function renderHistory(output: Output, runs: ImportRun[]): void {
   const { style } = output;
   const colour = (status: ImportRun['status']): string =>
     status === 'completed' ? style.green(status) : status === 'running' ? style.yellow(status) : status === 'undone' ? style.dim(status) : style.red(status);
+  // A 'running' run whose process is gone (kill -9, a reboot) is waiting to be resumed.
+  const shown = (run: ImportRun): string =>
+    run.status === 'running' && !ownerIsAlive(run.owner, run.heartbeatAt) ? style.red('stopped') : colour(run.status);
   const rows = runs.map((run) => [
     run.importId,
-    styled(colour(run.status)),
+    styled(shown(run)),
     run.fileName ?? '',
     run.table ?? '',
     run.startedAt.replace('T', ' ').slice(0, 19),
@@ -24,6 +28,9 @@ export function renderHistory(output: Output, runs: ImportRun[]): void {
   ]);
   output.info(renderTable(['import id', 'status', 'file', 'table', 'started (UTC)', 'rows', 'imported', 'updated', 'skipped'], rows, 40, new Set([0])));
   const unfinished = runs.find((run) => run.status === 'interrupted' || run.status === 'failed' || run.status === 'running');
+  if (runs.some((run) => run.status === 'running' && !ownerIsAlive(run.owner, run.heartbeatAt))) {
+    output.info(style.dim("'stopped': recorded as running, but its process is gone (killed, or the machine restarted)."));
+  }
   if (unfinished) {
     output.info(style.dim('An unfinished import resumes when the same command runs again; contact-import undo <import id> removes what it wrote.'));
   }
