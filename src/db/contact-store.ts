@@ -22,8 +22,8 @@ export interface ImportRunStart {
   resumeKey: string;
 }
 
-/** One row of contact_imports. */
-export interface ImportRun {
+/** One row of contact_imports: its counts are ImportCounts', with rowsDone as the rows they cover. */
+export interface ImportRun extends Omit<ImportCounts, 'totalRows'> {
   importId: string;
   fileId: string | null;
   fileName: string | null;
@@ -36,14 +36,8 @@ export interface ImportRun {
   finishedAt: string | null;
   /** Data rows in the file. */
   totalRows: number;
-  /** Rows of the file accounted for by the counts below: the checkpoint. */
+  /** Rows of the file accounted for by the counts: the checkpoint. */
   rowsDone: number;
-  imported: number;
-  updated: number;
-  skipped: number;
-  invalid: number;
-  duplicates: number;
-  excluded: number;
   mapping: Record<string, string>;
   resumeKey: string | null;
   /** `host:pid` of the process that last ran it. */
