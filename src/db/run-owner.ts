@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { holderIsGone } from '../process-alive.js';
 
 /**
  * A 'running' run whose heartbeat (one per committed batch) is this old is dead whoever owns
@@ -12,23 +13,16 @@ export function currentOwner(): string {
 }
 
 /**
- * Whether the process that owns a 'running' run may still be at work. On this host the pid
- * answers exactly (kill -9 leaves a 'running' row behind whose pid is gone); for another
- * host only a fresh heartbeat does.
+ * Whether the process that owns a 'running' run may still be at work: a fresh heartbeat, and
+ * on this host a pid that still exists (kill -9 leaves a 'running' row behind whose pid is
+ * gone); for another host the heartbeat alone decides.
  */
 export function ownerIsAlive(owner: string | null, heartbeatAt: string | null, now = Date.now()): boolean {
   if (!owner) return false;
   const beat = heartbeatAt === null ? Number.NaN : Date.parse(heartbeatAt);
   if (!(now - beat < STALE_HEARTBEAT_MS)) return false;
   const split = owner.lastIndexOf(':');
-  const host = owner.slice(0, split);
   const pid = Number(owner.slice(split + 1));
-  if (host !== os.hostname() || !Number.isInteger(pid) || pid <= 0 || pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the pid exists but belongs to another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  if (!Number.isInteger(pid) || pid <= 0) return true;
+  return !holderIsGone(owner.slice(0, split), pid);
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { holderIsGone } from './process-alive.js';
+import { holderIsGone } from '../process-alive.js';
 import type { StateLock } from './state-store.js';
 
 // A lock between processes sharing a state folder, as a file holding who has it and until when.

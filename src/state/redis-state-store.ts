@@ -3,7 +3,7 @@ import os from 'node:os';
 import { ImportError } from '../errors.js';
 import { ttlMilliseconds } from './check-ttl.js';
 import { RedisConnection } from './redis-connection.js';
-import { holderIsGone } from './process-alive.js';
+import { holderIsGone } from '../process-alive.js';
 import { parseRedisUrl } from './redis-url.js';
 import { sessionSiblings } from './session-keys.js';
 import type { StateLock, StateStore } from './state-store.js';

@@ -3,6 +3,8 @@
 // --auto maps, unicode, quoted commas, quotes and newlines, ~3% invalid emails, ~2% rows
 // repeating an earlier email (in another case), and a few cells that start with = + - @.
 
+import { prng as random } from './prng.js';
+
 export const GENERATED_COLUMNS = [
   'Email Address', 'First Name', 'Last Name', 'Phone Number', 'Company Name', 'Job Title',
   'Street Address', 'City', 'State', 'Country', 'Zip', 'Notes',
@@ -45,18 +47,6 @@ const COUNTRIES = ['US', 'Germany', 'France', 'Brazil', 'Japan', 'Nigeria', 'Pol
 const DOMAINS = ['example.com', 'example.org', 'mail.example.net', 'example.de'];
 /** Cells a spreadsheet would run as a formula if a report wrote them unchanged. */
 const FORMULAS = ['=HYPERLINK("http://evil.example","click")', '+1+1', '-2+3', '@SUM(A1:A9)', '=1+2'];
-
-/** mulberry32: small, fast, and the same sequence on every platform. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function csvCell(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;

@@ -5,6 +5,7 @@
 import { CsvError, parse, type Info, type Options } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { CsvSyntaxError, CsvTokenizer, type CsvRecord } from '../../../src/records/csv-tokenizer.js';
+import { prng } from '../../helpers/prng.js';
 
 const MAX = 200;
 
@@ -59,17 +60,6 @@ function withTokenizer(bytes: Buffer, delimiter: string, fromLine: number, chunk
     return { records: out.map(({ fields, line }) => ({ fields, line })), error: { code: error.code, line: error.line } };
   }
   return { records: out.map(({ fields, line }) => ({ fields, line })) };
-}
-
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const PIECES = [',', ';', '"', '""', '"', '\r\n', '\n', '\r', ' ', '  ', '\t', '\f', 'a', 'bc', 'é', '😀', 'x@y.z', '\x0b'];

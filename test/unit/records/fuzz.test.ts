@@ -10,23 +10,12 @@ import { detectFileKind } from '../../../src/records/detect-file-kind.js';
 import type { FileKind } from '../../../src/types.js';
 import { collect, streamOf } from './records-test-helpers.js';
 import { readRecords } from '../../../src/records/read-records.js';
+import { prng } from '../../helpers/prng.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20240601);
 const CASES = 360;
 /** A single case slower than this counts as a hang. */
 const CASE_LIMIT_MS = 5000;
-
-/** mulberry32: small, fast, and the same sequence on every machine. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const REAL_WORLD = path.resolve(import.meta.dirname, '../../../fixtures/real-world');
 const corpus = fs
