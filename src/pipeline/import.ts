@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { compileMapping, type MappingPlan } from '../contacts/compile-mapping.js';
-import type { ContactStore, ImportCounts, ImportRun, ImportStatus, RunClaim, WrittenRow } from '../db/contact-store.js';
+import type { ContactStore, ContactToWrite, ImportCounts, ImportRun, ImportStatus, RunClaim, WrittenRow } from '../db/contact-store.js';
 import { openContactStore } from '../db/open-contact-store.js';
 import { ImportError, toImportError } from '../errors.js';
-import type { Contact, ImportResult, OnDuplicate, ProgressListener, StoredAnalysis, UploadRecord } from '../types.js';
+import type { ImportResult, OnDuplicate, ProgressListener, StoredAnalysis, UploadRecord } from '../types.js';
 import { checkRecord } from './check-record.js';
 import type { Context } from './context.js';
 import { DuplicateTracker } from './duplicate-tracker.js';
@@ -131,10 +131,7 @@ async function importLocked(ctx: Context, fileId: string, options: ImportOptions
     const flush = async (): Promise<void> => {
       if (batch.length === 0) return;
       const before = counts;
-      const written = await store.writeBatch(
-        batch.map(({ row, contact }) => ({ row, contact })),
-        { importId, onDuplicate, checkpoint: (rows) => tally(before, rows) },
-      );
+      const written = await store.writeBatch(batch, { importId, onDuplicate, checkpoint: (rows) => tally(before, rows) });
       counts = tally(before, written);
       for (let i = 0; i < written.length; i++) {
         const { outcome, id } = written[i]!;
@@ -215,10 +212,9 @@ async function importLocked(ctx: Context, fileId: string, options: ImportOptions
 
 const ALREADY_IN_DATABASE = 'already in the database (--on-duplicate skip)';
 
-interface PendingRow {
-  row: number;
+/** A row on its way to the database, with its original values kept for the results files. */
+interface PendingRow extends ContactToWrite {
   values: string[];
-  contact: Contact;
 }
 
 /**
