@@ -49,22 +49,54 @@ export interface ErrorPlace {
   column?: string;
 }
 
+/**
+ * A step of the pipeline the caller can take next, in the library's terms. Each skin renders it
+ * its own way: the CLI as a command line, the server as a route.
+ */
+export type NextStep =
+  | { step: 'upload' }
+  | { step: 'analyze'; fileId: string }
+  | { step: 'map'; fileId: string }
+  | { step: 'preview'; fileId: string; invalidOnly?: boolean }
+  | { step: 'import'; fileId?: string }
+  | { step: 'history' }
+  | { step: 'undo'; importId: string };
+
 export interface ErrorDetails extends ErrorPlace {
-  /** What the user can do about it. */
+  /**
+   * What the caller can do about it, in the library's words: options are named as in the
+   * options objects (`headerRow`), never as command-line flags. List them in `options`.
+   */
   hint?: string;
+  /** The library options the hint names (camelCase, as in ImportOptions, AnalyzeOptions, …). */
+  options?: string[];
+  /** The step that gets past this error, when there is one. */
+  next?: NextStep;
   cause?: unknown;
+}
+
+/** How a skin words the machine-readable parts of a hint. */
+export interface HintRenderer {
+  /** An option's name as this skin's user writes it (the CLI: `--header-row`). */
+  option?(name: string): string;
+  /** A next step as this skin's user takes it (the CLI: a command line). */
+  next?(step: NextStep): string;
 }
 
 export class ImportError extends Error {
   override readonly name = 'ImportError';
   readonly code: ErrorCode;
   readonly hint?: string;
+  readonly options: readonly string[];
+  readonly next?: NextStep;
   readonly place: ErrorPlace;
 
   constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.code = code;
     this.hint = details.hint;
+    this.options = details.options ?? [];
+    this.next = details.next;
     const { file, row, line, column } = details;
     this.place = { file, row, line, column };
   }
@@ -73,8 +105,19 @@ export class ImportError extends Error {
     return EXIT_CODES[this.code];
   }
 
+  /** The hint in a skin's words: option names rendered, the next step appended. */
+  hintFor(renderer: HintRenderer = {}): string | undefined {
+    let hint = this.hint;
+    if (hint && renderer.option) {
+      for (const name of this.options) hint = hint.replace(new RegExp(`\\b${name}\\b`, 'g'), renderer.option(name));
+    }
+    const next = this.next && renderer.next ? renderer.next(this.next) : undefined;
+    if (next) hint = hint ? `${hint}: ${next}` : next;
+    return hint;
+  }
+
   /** One line: what is wrong, where, and what to do. */
-  describe(): string {
+  describe(renderer: HintRenderer = {}): string {
     const where: string[] = [];
     // Messages usually name the file already; say it once.
     if (this.place.file && !this.message.includes(this.place.file)) where.push(this.place.file);
@@ -82,7 +125,8 @@ export class ImportError extends Error {
     if (this.place.line !== undefined) where.push(`line ${this.place.line}`);
     if (this.place.column !== undefined) where.push(`column "${this.place.column}"`);
     const at = where.length > 0 ? ` (${where.join(', ')})` : '';
-    const hint = this.hint ? ` — ${this.hint}` : '';
+    const text = this.hintFor(renderer);
+    const hint = text ? ` — ${text}` : '';
     return `${this.message}${at}${hint}`;
   }
 }

@@ -1,6 +1,7 @@
 import { CommanderError } from 'commander';
 import { ImportError, isImportError } from '../errors.js';
 import { createProgram } from './program.js';
+import { cliHints } from './ui/cli-hints.js';
 import { Output } from './ui/output.js';
 
 /**
@@ -36,10 +37,10 @@ function report(output: Output, error: unknown): number {
         hint: 'run again with DEBUG=1 for details, and report it',
         cause: error,
       });
-  output.error(failure.describe());
+  output.error(failure.describe(cliHints));
   if (process.env.DEBUG) output.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
   if (output.json) {
-    printJsonError(output, { code: failure.code, message: failure.message, hint: failure.hint, ...failure.place });
+    printJsonError(output, { code: failure.code, message: failure.message, hint: failure.hintFor(cliHints), ...failure.place });
   }
   return failure.exitCode;
 }
