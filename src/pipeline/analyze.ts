@@ -4,9 +4,8 @@ import { ImportError, toImportError } from '../errors.js';
 import { ColumnProfiler } from '../profile/column-profiler.js';
 import type { AnalysisSummary, ProgressListener, SampleRow, StoredAnalysis } from '../types.js';
 import { SAMPLE_ROWS_COUNT, STORAGE_KEYS } from '../types.js';
-import { checkRecord } from './check-record.js';
 import type { Context } from './context.js';
-import { DuplicateTracker } from './duplicate-tracker.js';
+import { eachCheckedRow } from './each-checked-row.js';
 import { openFileRecords } from './open-file-records.js';
 import { ProgressWriter } from './progress-writer.js';
 import { requireUpload } from './session.js';
@@ -42,29 +41,35 @@ export async function analyze(ctx: Context, fileId: string, options: AnalyzeOpti
     const suggestedMapping = suggestMapping(columns);
     const plan = compileMapping(suggestedMapping, columns, { requireFields: false });
     const profiler = new ColumnProfiler(columns);
-    const duplicates = new DuplicateTracker();
     const sampleRows: SampleRow[] = [];
     let totalRows = 0;
     let validRows = 0;
     let duplicateRows = 0;
 
-    for await (const record of source.records) {
-      totalRows++;
-      profiler.add(record.values);
-      const checked = checkRecord(record, plan, ctx.config.defaultCountry);
-      if (checked.contact) {
-        validRows++;
-        if (duplicates.check(checked.contact.email, record.row) !== undefined) duplicateRows++;
-      }
-      if (sampleRows.length < SAMPLE_ROWS_COUNT) {
-        sampleRows.push({ _rowIndex: record.row, values: record.values, ...(record.problems ? { problems: record.problems } : {}) });
-      }
-      if ((totalRows & 1023) === 0) {
-        if (signal?.aborted) throw new ImportError('INTERRUPTED', 'analysis interrupted');
-        onProgress?.({ phase: 'analyze', rows: totalRows, bytes: source.bytesRead(), totalBytes: source.totalBytes });
-        await progress.tick(totalRows, source.bytesRead());
-      }
-    }
+    await eachCheckedRow(
+      source.records,
+      { plan, defaultCountry: ctx.config.defaultCountry, signal, interrupted: () => new ImportError('INTERRUPTED', 'analysis interrupted') },
+      {
+        read(record) {
+          totalRows++;
+          profiler.add(record.values);
+          if (sampleRows.length < SAMPLE_ROWS_COUNT) {
+            sampleRows.push({ _rowIndex: record.row, values: record.values, ...(record.problems ? { problems: record.problems } : {}) });
+          }
+        },
+        valid() {
+          validRows++;
+        },
+        duplicate() {
+          validRows++;
+          duplicateRows++;
+        },
+        tick() {
+          onProgress?.({ phase: 'analyze', rows: totalRows, bytes: source.bytesRead(), totalBytes: source.totalBytes });
+          return progress.tick(totalRows, source.bytesRead());
+        },
+      },
+    );
     onProgress?.({ phase: 'analyze', rows: totalRows, bytes: source.totalBytes, totalBytes: source.totalBytes });
 
     const summary: AnalysisSummary = {

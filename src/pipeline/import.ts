@@ -4,9 +4,8 @@ import type { ContactStore, ContactToWrite, ImportCounts, ImportRun, ImportStatu
 import { openContactStore } from '../db/open-contact-store.js';
 import { ImportError, toImportError } from '../errors.js';
 import type { ImportResult, OnDuplicate, ProgressListener, StoredAnalysis, UploadRecord } from '../types.js';
-import { checkRecord } from './check-record.js';
 import type { Context } from './context.js';
-import { DuplicateTracker } from './duplicate-tracker.js';
+import { eachCheckedRow } from './each-checked-row.js';
 import { lockImport } from './import-lock.js';
 import { ImportResults } from './import-results.js';
 import { openFileRecords } from './open-file-records.js';
@@ -121,7 +120,6 @@ async function importLocked(ctx: Context, fileId: string, options: ImportOptions
     });
     const rejects = results;
     const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE[store.engine];
-    const duplicates = new DuplicateTracker();
     const source = await openFileRecords(ctx, upload, { format: analysis.format });
     // Rows the checkpoint already counted: their outcomes are looked up, not written again.
     const replay = new ReplayedRows(store, rejects, importId, onDuplicate, batchSize);
@@ -148,35 +146,36 @@ async function importLocked(ctx: Context, fileId: string, options: ImportOptions
       options.onProgress?.({ phase: 'import', rows: counts.totalRows, bytes: source.bytesRead(), totalBytes: source.totalBytes });
     };
 
-    for await (const record of source.records) {
-      const replaying = consumed < resumedFrom;
-      consumed++;
-      if (!replaying) counts.totalRows++;
-      if (excluded.has(record.row)) {
+    // Rows before the checkpoint are checked again (so dedupe sees them) but not counted again.
+    let replaying = false;
+    const replayed = async (pending: PendingRow): Promise<void> => {
+      await replay.add(pending);
+      if (consumed === resumedFrom) await replay.flush();
+    };
+    await eachCheckedRow(source.records, { plan, defaultCountry: ctx.config.defaultCountry, excluded }, {
+      read() {
+        replaying = consumed < resumedFrom;
+        consumed++;
+        if (!replaying) counts.totalRows++;
+      },
+      excluded() {
         if (!replaying) counts.excluded++;
-        continue;
-      }
-      const checked = checkRecord(record, plan, ctx.config.defaultCountry);
-      if (!checked.contact) {
+      },
+      invalid(record, checked) {
         if (!replaying) counts.invalid++;
-        await rejects.reject(record.row, record.values, checked.errorFields, checked.errors);
-        continue;
-      }
-      const firstRow = duplicates.check(checked.contact.email, record.row);
-      if (firstRow !== undefined) {
+        return rejects.reject(record.row, record.values, checked.errorFields, checked.errors);
+      },
+      duplicate(record, checked, firstRow) {
         if (!replaying) counts.duplicates++;
-        await rejects.reject(record.row, record.values, ['email'], [`duplicate of row ${firstRow} (same email ${checked.contact.email})`]);
-        continue;
-      }
-      const pending = { row: record.row, values: record.values, contact: checked.contact };
-      if (replaying) {
-        await replay.add(pending);
-        if (consumed === resumedFrom) await replay.flush();
-        continue;
-      }
-      batch.push(pending);
-      if (batch.length >= batchSize) await flush();
-    }
+        return rejects.reject(record.row, record.values, ['email'], [`duplicate of row ${firstRow} (same email ${checked.contact.email})`]);
+      },
+      valid(record, checked) {
+        const pending = { row: record.row, values: record.values, contact: checked.contact };
+        if (replaying) return replayed(pending);
+        batch.push(pending);
+        return batch.length >= batchSize ? flush() : undefined;
+      },
+    });
     await replay.flush();
     await flush();
 
@@ -307,17 +306,26 @@ async function enforceMaxInvalid(
 ): Promise<void> {
   const limit = options.maxInvalid!;
   const source = await openFileRecords(ctx, upload, { format: analysis.format });
-  let considered = 0;
   let invalid = 0;
-  for await (const record of source.records) {
-    if (excluded.has(record.row)) continue;
-    considered++;
-    if (!checkRecord(record, plan, ctx.config.defaultCountry).contact) invalid++;
-    if ((considered & 1023) === 0) {
-      if (options.signal?.aborted) throw new ImportError('INTERRUPTED', 'import interrupted');
-      options.onProgress?.({ phase: 'validate', rows: considered, bytes: source.bytesRead(), totalBytes: source.totalBytes });
-    }
-  }
+  const considered = await eachCheckedRow(
+    source.records,
+    {
+      plan,
+      defaultCountry: ctx.config.defaultCountry,
+      excluded,
+      dedupe: false,
+      signal: options.signal,
+      interrupted: () => new ImportError('INTERRUPTED', 'import interrupted'),
+    },
+    {
+      invalid() {
+        invalid++;
+      },
+      tick(rows) {
+        options.onProgress?.({ phase: 'validate', rows, bytes: source.bytesRead(), totalBytes: source.totalBytes });
+      },
+    },
+  );
   const percent = considered === 0 ? 0 : (invalid / considered) * 100;
   const over = 'count' in limit ? invalid > limit.count : percent > limit.percent;
   if (over) {

@@ -2,9 +2,9 @@ import { compileMapping } from '../contacts/compile-mapping.js';
 import { ImportError } from '../errors.js';
 import type { PreviewResult, PreviewRow } from '../types.js';
 import { MAX_PREVIEW_PAGE_SIZE, PREVIEW_PAGE_SIZE } from '../types.js';
-import { checkRecord, type CheckedRow } from './check-record.js';
+import type { CheckedRow } from './check-record.js';
 import type { Context } from './context.js';
-import { DuplicateTracker } from './duplicate-tracker.js';
+import { eachCheckedRow, type RowSink } from './each-checked-row.js';
 import { openFileRecords } from './open-file-records.js';
 import { findMapping, requireAnalysis, requireUpload } from './session.js';
 
@@ -43,17 +43,20 @@ export async function preview(ctx: Context, fileId: string, options: PreviewOpti
   const source = await openFileRecords(ctx, upload, { format: analysis.format });
   const first = (page - 1) * pageSize;
   const rows: PreviewRow[] = [];
-  const duplicates = new DuplicateTracker();
   let matching = 0;
-  for await (const record of source.records) {
-    const checked = checkRecord(record, plan, ctx.config.defaultCountry);
-    const duplicateOf = checked.contact ? duplicates.check(checked.contact.email, record.row) : undefined;
-    if (options.invalidOnly && checked.contact) continue;
+  const collect = (checked: CheckedRow, duplicateOf?: number): void => {
     if (matching >= first && matching < first + pageSize) rows.push(toPreviewRow(checked, plan.entries, duplicateOf));
     matching++;
+  };
+  const sink: RowSink = { invalid: (_record, checked) => collect(checked) };
+  if (!options.invalidOnly) {
+    sink.valid = (_record, checked) => collect(checked);
+    sink.duplicate = (_record, checked, firstRow) => collect(checked, firstRow);
     // Without a filter the total is known from the analysis: stop once the page is full.
-    if (!options.invalidOnly && matching >= first + pageSize) break;
+    sink.full = () => matching >= first + pageSize;
   }
+  // Only valid rows carry _duplicateOf: listing invalid rows alone needs no dedupe.
+  await eachCheckedRow(source.records, { plan, defaultCountry: ctx.config.defaultCountry, dedupe: !options.invalidOnly }, sink);
   const total = options.invalidOnly ? matching : analysis.totalRows;
   return { rows, total, page, pageSize, mappingSource: saved ? 'saved' : 'suggested' };
 }

@@ -1,0 +1,81 @@
+import type { CountryCode } from 'libphonenumber-js';
+import type { MappingPlan } from '../contacts/compile-mapping.js';
+import type { ImportError } from '../errors.js';
+import type { Contact, SourceRecord } from '../types.js';
+import { checkRecord, type CheckedRow } from './check-record.js';
+import { DuplicateTracker } from './duplicate-tracker.js';
+
+/** A row that passed: its contact is there. */
+export type ValidRow = CheckedRow & { contact: Contact };
+
+/** A sink step's answer: nothing, or a promise the loop waits for before the next row. */
+type Done = void | Promise<void>;
+
+/**
+ * What a step does with the rows: each callback is optional. A callback returns a promise only
+ * when it has something to wait for, so a synchronous sink costs the loop no await per row.
+ */
+export interface RowSink {
+  /** Every record as read, before anything else (excluded ones too). */
+  read?(record: SourceRecord): void;
+  /** A row the caller left out (excludeRows): not checked. */
+  excluded?(record: SourceRecord): Done;
+  /** A row that fails its structure or field rules. */
+  invalid?(record: SourceRecord, checked: CheckedRow): Done;
+  /** A valid row whose email an earlier valid row had (the first occurrence wins). */
+  duplicate?(record: SourceRecord, checked: ValidRow, firstRow: number): Done;
+  /** A valid row seen for the first time (every valid row when dedupe is off). */
+  valid?(record: SourceRecord, checked: ValidRow): Done;
+  /** After every 1024th checked row (excluded ones do not count), with that count: progress. */
+  tick?(checkedRows: number): Done;
+  /** Asked after each checked row: true ends the loop early (a preview page is full). */
+  full?(): boolean;
+}
+
+export interface RowLoopOptions {
+  plan: MappingPlan;
+  defaultCountry: CountryCode;
+  /** Data rows (1-based) to leave out unchecked. */
+  excluded?: ReadonlySet<number>;
+  /** Tell valid rows with an email seen before from the first ones (default true). */
+  dedupe?: boolean;
+  /** Looked at every 1024 checked rows; once aborted, the loop throws `interrupted()`. */
+  signal?: AbortSignal;
+  interrupted?: () => ImportError;
+}
+
+/**
+ * The one row loop every step drives: read → shape (the reader) → map → validate and normalize
+ * (checkRecord) → in-file dedupe, each row handed to the step's sink by what became of it.
+ * Returns the number of rows checked.
+ */
+export async function eachCheckedRow(records: AsyncIterable<SourceRecord>, options: RowLoopOptions, sink: RowSink): Promise<number> {
+  const { plan, defaultCountry, excluded, signal, interrupted } = options;
+  const duplicates = options.dedupe === false ? undefined : new DuplicateTracker();
+  let checkedRows = 0;
+  for await (const record of records) {
+    sink.read?.(record);
+    if (excluded?.has(record.row)) {
+      const wait = sink.excluded?.(record);
+      if (wait) await wait;
+      continue;
+    }
+    const checked = checkRecord(record, plan, defaultCountry);
+    let wait: Done;
+    if (!checked.contact) wait = sink.invalid?.(record, checked);
+    else {
+      const valid = checked as ValidRow;
+      const firstRow = duplicates?.check(valid.contact.email, record.row);
+      wait = firstRow === undefined ? sink.valid?.(record, valid) : sink.duplicate?.(record, valid, firstRow);
+    }
+    if (wait) await wait;
+    checkedRows++;
+    if ((checkedRows & 1023) === 0) {
+      if (signal?.aborted && interrupted) throw interrupted();
+      const ticked = sink.tick?.(checkedRows);
+      if (ticked) await ticked;
+    }
+    if (sink.full?.()) break;
+  }
+  return checkedRows;
+}
