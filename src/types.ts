@@ -2,6 +2,8 @@
 // lib/types.ts (AnalysisSummary, PreviewRow, ColumnMapping, ImportResult, SYSTEM_FIELDS,
 // STORAGE_KEYS) plus the additions SPEC.md §3 makes to them.
 
+import type { NextStep } from './errors.js';
+
 export type FieldKey =
   | 'email'
   | 'firstName'
@@ -191,6 +193,8 @@ export interface StatusResult {
   processed: number;
   summary?: AnalysisSummary;
   message?: string;
+  /** The step that gets past what the message says (a stalled analysis: analyze again). */
+  next?: NextStep;
 }
 
 export interface ColumnMapping {

@@ -10,7 +10,8 @@ export function openFileStore(config: Config): FileStore {
   if (config.storage === 's3') {
     if (!config.s3Bucket) {
       throw new ImportError('NOT_CONFIGURED', 'S3 storage needs a bucket', {
-        hint: 'set S3_BUCKET_NAME, or pass --storage local',
+        hint: 'set S3_BUCKET_NAME, or pass storage local',
+        options: ['storage'],
       });
     }
     // Creating the client opens no connection: commands that never touch a file pay nothing.

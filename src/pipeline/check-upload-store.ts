@@ -15,6 +15,7 @@ export function checkUploadStore(ctx: Context, upload: UploadRecord): void {
     hint:
       upload.storage === 's3'
         ? `run with S3_BUCKET_NAME=${upload.bucket} (and the same AWS_ENDPOINT_URL_S3)`
-        : 'run with --storage local (or without S3_BUCKET_NAME)',
+        : 'run with storage local (or without S3_BUCKET_NAME)',
+    ...(upload.storage === 's3' ? {} : { options: ['storage'] }),
   });
 }

@@ -40,7 +40,7 @@ export async function cleanupUpload(ctx: Context, fileId: string, options: Clean
  */
 export async function cleanupOlderThan(ctx: Context, olderThanMs: number, options: CleanupOptions = {}): Promise<CleanupResult> {
   if (!Number.isFinite(olderThanMs) || olderThanMs < 0) {
-    throw new ImportError('USAGE', 'the age must be a duration of 0 or more', { hint: 'e.g. --older-than 7d' });
+    throw new ImportError('USAGE', 'the age must be a duration of 0 or more', { hint: 'give the age in milliseconds, e.g. 604800000 for 7 days' });
   }
   const dryRun = Boolean(options.dryRun);
   const cutoff = Date.now() - olderThanMs;

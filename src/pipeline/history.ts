@@ -69,7 +69,9 @@ async function openExisting(ctx: Context, options: DatabaseChoice): Promise<Cont
 
 function unknownImport(ctx: Context, importId: string, options: DatabaseChoice): ImportError {
   return new ImportError('NOT_FOUND', `no import ${importId} in ${describeDatabase(options.database ?? ctx.config.databaseUrl)}`, {
-    hint: 'list them with contact-import history (and pass the same --database)',
+    hint: 'pass the same database to list them',
+    options: ['database'],
+    next: { step: 'history' },
   });
 }
 

@@ -71,7 +71,9 @@ async function importLocked(ctx: Context, fileId: string, options: ImportOptions
   const saved = await findMapping(ctx, fileId);
   if (!saved) {
     throw new ImportError('NO_MAPPING', `no column mapping saved for ${fileId}`, {
-      hint: `run contact-import map --file-id ${fileId} (or --auto)`,
+      hint: 'map its columns first (auto takes the suggested mapping)',
+      options: ['auto'],
+      next: { step: 'map', fileId },
     });
   }
   const plan = compileMapping(saved.mapping, analysis.columns);
@@ -140,7 +142,8 @@ async function importLocked(ctx: Context, fileId: string, options: ImportOptions
       batch = [];
       if (options.signal?.aborted) {
         throw new ImportError('INTERRUPTED', `import interrupted after ${counts.totalRows} of ${analysis.totalRows} rows (${counts.imported + counts.updated} contacts committed)`, {
-          hint: `run the same command again to resume from row ${counts.totalRows + 1} (${importId} is recorded as interrupted)`,
+          hint: `the same import resumes from row ${counts.totalRows + 1} (${importId} is recorded as interrupted)`,
+          next: { step: 'import' },
         });
       }
       options.onProgress?.({ phase: 'import', rows: counts.totalRows, bytes: source.bytesRead(), totalBytes: source.totalBytes });
@@ -209,7 +212,7 @@ async function importLocked(ctx: Context, fileId: string, options: ImportOptions
   }
 }
 
-const ALREADY_IN_DATABASE = 'already in the database (--on-duplicate skip)';
+const ALREADY_IN_DATABASE = 'already in the database (onDuplicate skip)';
 
 /** A row on its way to the database, with its original values kept for the results files. */
 interface PendingRow extends ContactToWrite {
@@ -332,8 +335,13 @@ async function enforceMaxInvalid(
     const allowed = 'count' in limit ? `${limit.count}` : `${limit.percent}%`;
     throw new ImportError(
       'MAX_INVALID',
-      `${invalid} of ${considered} rows are invalid (${percent.toFixed(1)}%), more than --max-invalid ${allowed}; nothing was written`,
-      { file: upload.fileName, hint: `list them with contact-import preview --file-id ${upload.fileId} --invalid-only` },
+      `${invalid} of ${considered} rows are invalid (${percent.toFixed(1)}%), more than the ${allowed} allowed; nothing was written`,
+      {
+        file: upload.fileName,
+        hint: 'raise maxInvalid, or list them',
+        options: ['maxInvalid'],
+        next: { step: 'preview', fileId: upload.fileId, invalidOnly: true },
+      },
     );
   }
 }

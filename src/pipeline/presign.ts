@@ -29,12 +29,17 @@ export async function presign(ctx: Context, request: PresignRequest): Promise<Pr
   const store = ctx.files;
   if (!(store instanceof S3FileStore)) {
     throw new ImportError('NOT_CONFIGURED', 'presigned uploads need S3 storage', {
-      hint: 'set S3_BUCKET_NAME (or pass --storage s3), or upload the file directly: contact-import upload <path>',
+      hint: 'set S3_BUCKET_NAME (or pass storage s3), or upload the file directly',
+      options: ['storage'],
+      next: { step: 'upload' },
     });
   }
   const { fileName, size } = request;
   if (typeof fileName !== 'string' || fileName.trim() === '') {
-    throw new ImportError('USAGE', 'a presigned upload needs the file name', { hint: 'pass --filename contacts.csv' });
+    throw new ImportError('USAGE', 'a presigned upload needs the file name', {
+      hint: 'pass fileName contacts.csv',
+      options: ['fileName'],
+    });
   }
   const contentType = request.contentType?.trim() ?? '';
   // The media type without parameters ("text/csv; charset=utf-8" is text/csv); the exact
@@ -47,7 +52,10 @@ export async function presign(ctx: Context, request: PresignRequest): Promise<Pr
     });
   }
   if (!Number.isSafeInteger(size) || size < 1) {
-    throw new ImportError('USAGE', `the file size must be a whole number of bytes, 1 or more (got ${size})`, { hint: 'pass --size BYTES' });
+    throw new ImportError('USAGE', `the file size must be a whole number of bytes, 1 or more (got ${size})`, {
+      hint: 'pass size BYTES',
+      options: ['size'],
+    });
   }
   if (size > ctx.config.maxFileSizeBytes) throw fileTooLarge(fileName, ctx.config.maxFileSizeBytes);
   const expiresIn = request.expiresIn ?? Math.min(3600, ctx.config.ttlSeconds);

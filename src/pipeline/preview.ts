@@ -29,9 +29,14 @@ export interface PreviewOutcome extends PreviewResult {
 export async function preview(ctx: Context, fileId: string, options: PreviewOptions = {}): Promise<PreviewOutcome> {
   const page = options.page ?? 1;
   const pageSize = options.pageSize ?? PREVIEW_PAGE_SIZE;
-  if (!Number.isInteger(page) || page < 1) throw new ImportError('USAGE', `--page must be a whole number from 1, got ${page}`);
+  if (!Number.isInteger(page) || page < 1) {
+    throw new ImportError('USAGE', `the page must be a whole number from 1, got ${page}`, { hint: 'set page to 1 or more', options: ['page'] });
+  }
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PREVIEW_PAGE_SIZE) {
-    throw new ImportError('USAGE', `--page-size must be a whole number from 1 to ${MAX_PREVIEW_PAGE_SIZE}, got ${pageSize}`);
+    throw new ImportError('USAGE', `the page size must be a whole number from 1 to ${MAX_PREVIEW_PAGE_SIZE}, got ${pageSize}`, {
+      hint: `set pageSize from 1 to ${MAX_PREVIEW_PAGE_SIZE}`,
+      options: ['pageSize'],
+    });
   }
   const upload = await requireUpload(ctx, fileId);
   const analysis = await requireAnalysis(ctx, fileId);

@@ -23,7 +23,10 @@ export interface RunResult extends ImportResult {
  */
 export async function run(ctx: Context, source: UploadSource, options: RunOptions): Promise<RunResult> {
   if (!hasMappingChoice(options)) {
-    throw new ImportError('USAGE', 'run needs a mapping', { hint: 'pass --auto, --mapping FILE.json or --template NAME' });
+    throw new ImportError('USAGE', 'run needs a mapping', {
+      hint: 'pass auto, mappingFile FILE.json or template NAME',
+      options: ['auto', 'mappingFile', 'template'],
+    });
   }
   const uploaded = await upload(ctx, source, { onProgress: options.onProgress, signal: options.signal });
   const { fileId } = uploaded;

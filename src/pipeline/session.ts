@@ -16,7 +16,8 @@ export async function requireUpload(ctx: Context, fileId: string): Promise<Uploa
   const upload = FILE_ID.test(fileId) ? await ctx.state.get<UploadRecord>(STORAGE_KEYS.upload(fileId)) : null;
   if (!upload) {
     throw new ImportError('NOT_FOUND', `unknown or expired fileId "${fileId}"`, {
-      hint: `sessions last ${ctx.config.ttlSeconds} s (TTL_SECONDS); upload the file again with contact-import upload <path>`,
+      hint: `sessions last ${ctx.config.ttlSeconds} s (TTL_SECONDS); upload the file again`,
+      next: { step: 'upload' },
     });
   }
   return upload;
@@ -31,7 +32,8 @@ export async function requireAnalysis(ctx: Context, fileId: string): Promise<Sto
 
 export function notAnalyzed(fileId: string): ImportError {
   return new ImportError('NOT_FOUND', `file ${fileId} has not been analyzed yet`, {
-    hint: `run contact-import analyze --file-id ${fileId}`,
+    hint: 'analyze it first',
+    next: { step: 'analyze', fileId },
   });
 }
 

@@ -25,7 +25,8 @@ export async function status(ctx: Context, fileId: string): Promise<StatusResult
   if (progress.message) result.message = progress.message;
   const silentFor = Date.now() - Date.parse(progress.updatedAt);
   if (progress.status === 'analyzing' && silentFor > STALE_AFTER_MS) {
-    result.message = `no progress for ${Math.round(silentFor / 1000)} s: the analysis may have been stopped; run contact-import analyze --file-id ${fileId} again`;
+    result.message = `no progress for ${Math.round(silentFor / 1000)} s: the analysis may have been stopped; analyze the file again`;
+    result.next = { step: 'analyze', fileId };
   }
   return result;
 }

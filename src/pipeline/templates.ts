@@ -40,7 +40,9 @@ export async function loadTemplate(config: Config, name: string): Promise<Mappin
   } catch {
     const known = await listTemplates(config);
     throw new ImportError('NOT_FOUND', `no mapping template named "${name}"`, {
-      hint: known.length > 0 ? `saved templates: ${known.join(', ')}` : 'save one with map --save-template NAME',
+      ...(known.length > 0
+        ? { hint: `saved templates: ${known.join(', ')}` }
+        : { hint: 'save one while mapping, with saveTemplate NAME', options: ['saveTemplate'] }),
     });
   }
   try {
@@ -48,7 +50,11 @@ export async function loadTemplate(config: Config, name: string): Promise<Mappin
     if (!template || typeof template.mapping !== 'object') throw new Error('no mapping');
     return template;
   } catch {
-    throw new ImportError('BAD_MAPPING', `template "${name}" is not valid JSON`, { file, hint: 'save it again with map --save-template' });
+    throw new ImportError('BAD_MAPPING', `template "${name}" is not valid JSON`, {
+      file,
+      hint: 'save it again while mapping, with saveTemplate',
+      options: ['saveTemplate'],
+    });
   }
 }
 

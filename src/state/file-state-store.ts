@@ -207,7 +207,8 @@ function reason(error: unknown): string {
 
 function ioError(what: string, error: unknown): ImportError {
   return new ImportError('IO', `${what}: ${reason(error)}`, {
-    hint: 'check that the contact-import home folder is writable (or pass --home)',
+    hint: 'check that the state folder is writable (or pass another home)',
+    options: ['home'],
     cause: error,
   });
 }

@@ -13,7 +13,8 @@ export function openStateStore(config: Config): StateStore {
   if (config.state === 'redis') {
     if (!config.redisUrl) {
       throw new ImportError('NOT_CONFIGURED', 'Redis state needs REDIS_URL', {
-        hint: 'set REDIS_URL=redis://host:6379 (rediss:// for TLS), or pass --state file',
+        hint: 'set REDIS_URL=redis://host:6379 (rediss:// for TLS), or pass state file',
+        options: ['state'],
       });
     }
     return new RedisStateStore(config.redisUrl, { prefix: config.redisPrefix });

@@ -108,7 +108,8 @@ export class RedisStateStore implements StateStore {
     const bytes = Buffer.byteLength(text);
     if (bytes > MAX_VALUE_BYTES) {
       throw new ImportError('TOO_LARGE', `state ${key} is ${Math.ceil(bytes / 1024 / 1024)} MB, more than Redis state keeps (${MAX_VALUE_BYTES / 1024 / 1024} MB)`, {
-        hint: 'use --state file for this file, or leave out very long columns',
+        hint: 'use state file for this file, or leave out very long columns',
+        options: ['state'],
       });
     }
     const full = this.prefix + key;

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { status } from '../../pipeline/status.js';
 import { withContext } from '../command-context.js';
+import { cliHints } from '../ui/cli-hints.js';
 import { renderAnalysis } from '../ui/render-analysis.js';
 
 export function registerStatus(program: Command): void {
@@ -20,7 +21,8 @@ Example:
         output.result(result, () => {
           const line = `${result.status}: ${result.progress}% · ${result.processed} rows`;
           output.info(result.status === 'error' ? output.style.red(line) : line);
-          if (result.message) output.info(result.message);
+          const next = result.next && cliHints.next?.(result.next);
+          if (result.message) output.info(next ? `${result.message}: ${next}` : result.message);
           if (result.summary) renderAnalysis(output, result.summary);
         });
       });

@@ -1,7 +1,10 @@
 import type { HintRenderer, NextStep } from '../../errors.js';
 
 /** Library options whose flag is not simply the option's name in kebab case. */
-const FLAGS: Record<string, string> = {};
+const FLAGS: Record<string, string> = {
+  fileName: '--filename',
+  mappingFile: '--mapping',
+};
 
 /** Hints in the CLI's words: options as flags, next steps as the command to run. */
 export const cliHints: HintRenderer = {
