@@ -25,4 +25,14 @@ describe('hints in the library and the CLI', () => {
     expect(bare.hintFor(cliHints)).toBe('contact-import map --file-id f1');
     expect(bare.hintFor()).toBeUndefined();
   });
+
+  it('renders a flag that differs from its option from the FLAGS table', () => {
+    const needs = new ImportError('USAGE', 'run needs a mapping', {
+      hint: 'pass auto, mappingFile FILE.json or template NAME',
+      options: ['auto', 'mappingFile', 'template'],
+    });
+    expect(needs.hintFor(cliHints)).toBe('pass --auto, --mapping FILE.json or --template NAME');
+    const name = new ImportError('USAGE', 'a presigned upload needs the file name', { hint: 'pass fileName contacts.csv', options: ['fileName'] });
+    expect(name.hintFor(cliHints)).toBe('pass --filename contacts.csv');
+  });
 });

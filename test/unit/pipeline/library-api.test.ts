@@ -100,7 +100,8 @@ describe('status', () => {
     await ctx.state.set(STORAGE_KEYS.progress(fileId), { status: 'analyzing', processed: 10, updatedAt }, 60);
     expect(await status(ctx, fileId)).toMatchObject({
       status: 'analyzing',
-      message: expect.stringMatching(/no progress for 300 s.*analyze --file-id/),
+      message: expect.stringMatching(/no progress for 300 s.*analyze the file again/),
+      next: { step: 'analyze', fileId },
     });
   });
 });
