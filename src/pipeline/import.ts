@@ -1,18 +1,19 @@
 import path from 'node:path';
-import { compileMapping, type MappingPlan } from '../contacts/compile-mapping.js';
+import { compileMapping } from '../contacts/compile-mapping.js';
 import type { ContactStore, ContactToWrite, ImportCounts, ImportRun, ImportStatus, RunClaim, WrittenRow } from '../db/contact-store.js';
 import { openContactStore } from '../db/open-contact-store.js';
 import { ImportError, toImportError } from '../errors.js';
-import type { ImportResult, OnDuplicate, ProgressListener, StoredAnalysis, UploadRecord } from '../types.js';
+import type { ImportResult, OnDuplicate, ProgressListener } from '../types.js';
 import type { Context } from './context.js';
 import { eachCheckedRow } from './each-checked-row.js';
+import { enforceMaxInvalid, type MaxInvalid } from './enforce-max-invalid.js';
 import { lockImport } from './import-lock.js';
 import { ImportResults } from './import-results.js';
 import { openFileRecords } from './open-file-records.js';
 import { resumeKey } from './resume-key.js';
 import { clearSession, findMapping, requireAnalysis, requireUpload } from './session.js';
 
-export type MaxInvalid = { count: number } | { percent: number };
+export type { MaxInvalid } from './enforce-max-invalid.js';
 
 export interface ImportOptions {
   /** Database URL; default the configuration's (DATABASE_URL or sqlite:contacts.db). */
@@ -80,7 +81,7 @@ async function importLocked(ctx: Context, fileId: string, options: ImportOptions
   const excluded = new Set(options.excludeRows ?? []);
   const onDuplicate = options.onDuplicate ?? 'skip';
 
-  if (options.maxInvalid) await enforceMaxInvalid(ctx, upload, analysis, plan, excluded, options);
+  if (options.maxInvalid) await enforceMaxInvalid(ctx, upload, analysis, plan, excluded, { ...options, maxInvalid: options.maxInvalid });
 
   const store = await openContactStore(options.database ?? ctx.config.databaseUrl, {
     table: options.table ?? ctx.config.table,
@@ -296,52 +297,4 @@ function alreadyImported(run: ImportRun, dryRun: boolean | undefined): ImportRes
     alreadyImported: true,
     ...(dryRun ? { dryRun: true } : {}),
   };
-}
-
-/** A validation pass before anything is written, so an abort leaves the database untouched. */
-async function enforceMaxInvalid(
-  ctx: Context,
-  upload: UploadRecord,
-  analysis: StoredAnalysis,
-  plan: MappingPlan,
-  excluded: Set<number>,
-  options: ImportOptions,
-): Promise<void> {
-  const limit = options.maxInvalid!;
-  const source = await openFileRecords(ctx, upload, { format: analysis.format });
-  let invalid = 0;
-  const considered = await eachCheckedRow(
-    source.records,
-    {
-      plan,
-      defaultCountry: ctx.config.defaultCountry,
-      excluded,
-      dedupe: false,
-      signal: options.signal,
-      interrupted: () => new ImportError('INTERRUPTED', 'import interrupted'),
-    },
-    {
-      invalid() {
-        invalid++;
-      },
-      tick(rows) {
-        options.onProgress?.({ phase: 'validate', rows, bytes: source.bytesRead(), totalBytes: source.totalBytes });
-      },
-    },
-  );
-  const percent = considered === 0 ? 0 : (invalid / considered) * 100;
-  const over = 'count' in limit ? invalid > limit.count : percent > limit.percent;
-  if (over) {
-    const allowed = 'count' in limit ? `${limit.count}` : `${limit.percent}%`;
-    throw new ImportError(
-      'MAX_INVALID',
-      `${invalid} of ${considered} rows are invalid (${percent.toFixed(1)}%), more than the ${allowed} allowed; nothing was written`,
-      {
-        file: upload.fileName,
-        hint: 'raise maxInvalid, or list them',
-        options: ['maxInvalid'],
-        next: { step: 'preview', fileId: upload.fileId, invalidOnly: true },
-      },
-    );
-  }
 }
