@@ -1,6 +1,7 @@
 import { ImportError } from '../errors.js';
 import type { ImportResult } from '../types.js';
 import { analyze, type AnalyzeOptions } from './analyze.js';
+import { checkOutputPaths } from './check-output-paths.js';
 import type { Context } from './context.js';
 import { importContacts, type ImportOptions } from './import.js';
 import { hasMappingChoice, resolveMapping, saveMapping, type MappingChoice } from './map.js';
@@ -25,6 +26,7 @@ export async function run(ctx: Context, source: UploadSource, options: RunOption
   if (!hasMappingChoice(options)) {
     throw new ImportError('USAGE', 'run needs a mapping', { hint: 'pass --auto, --mapping FILE.json or --template NAME' });
   }
+  await checkOutputPaths(ctx, options, 'path' in source ? source.path : undefined);
   const uploaded = await upload(ctx, source, { onProgress: options.onProgress, signal: options.signal });
   const { fileId } = uploaded;
   await analyze(ctx, fileId, { ...options, discardRefusedFile: true });
