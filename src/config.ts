@@ -117,13 +117,6 @@ function s3Settings(env: NodeJS.ProcessEnv): Pick<Config, 's3Region' | 's3Endpoi
   if (pathStyle !== undefined && !['true', 'false', '1', '0'].includes(pathStyle)) {
     throw new ImportError('USAGE', `S3_FORCE_PATH_STYLE must be true or false, got "${pathStyle}"`);
   }
-  if (s3Endpoint !== undefined && !isHttpUrl(s3Endpoint)) {
-    const name = nonEmpty(env.AWS_ENDPOINT_URL_S3) ? 'AWS_ENDPOINT_URL_S3' : 'AWS_ENDPOINT_URL';
-    // Not echoed: a URL may carry credentials.
-    throw new ImportError('USAGE', `${name} must be an http:// or https:// URL`, {
-      hint: `e.g. ${name}=http://127.0.0.1:9000 for a local S3-compatible server`,
-    });
-  }
   const accessKeyId = nonEmpty(env.AWS_ACCESS_KEY_ID);
   const secretAccessKey = nonEmpty(env.AWS_SECRET_ACCESS_KEY);
   const sessionToken = nonEmpty(env.AWS_SESSION_TOKEN);
@@ -134,12 +127,4 @@ function s3Settings(env: NodeJS.ProcessEnv): Pick<Config, 's3Region' | 's3Endpoi
     s3Credentials:
       accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) } : undefined,
   };
-}
-
-function isHttpUrl(text: string): boolean {
-  try {
-    return /^https?:$/.test(new URL(text).protocol);
-  } catch {
-    return false;
-  }
 }
