@@ -92,8 +92,8 @@ describe('error lines escape what they quote', () => {
     expect(human.stderr).toContain(escape);
     // The JSON document keeps the value exact.
     const json = await runCli([...args, '--json', ...homeArgs], { cwd, env: noRedis });
-    const document = JSON.stringify(json.json().error);
-    expect(JSON.parse(document).message + (JSON.parse(document).hint ?? '')).toContain(quoted);
+    const { error } = json.json();
+    expect(`${error.message} ${error.hint ?? ''}`).toContain(quoted);
     expect(json.stderr).not.toMatch(UNSAFE);
   }
 
