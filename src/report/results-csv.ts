@@ -81,8 +81,10 @@ export class ResultsCsv {
 function writeError(file: string, error: unknown): ImportError {
   if (isImportError(error)) return error;
   const reason = error instanceof Error ? error.message : String(error);
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const fix = code === 'ENOSPC' || code === 'EDQUOT' || code === 'EFBIG' ? 'make room on the disk' : 'check that the folder is writable';
   return new ImportError('IO', `cannot write ${file}: ${reason}`, {
-    hint: 'make room on the disk (or choose another folder for the file), then run the same import again: it resumes',
+    hint: `${fix} (or write the file elsewhere), then run the same import again: it resumes`,
     cause: error,
   });
 }
