@@ -65,26 +65,49 @@ export function resolveConfig(options: ConfigOptions = {}): Config {
     databaseUrl: options.database ?? nonEmpty(env.DATABASE_URL) ?? DEFAULT_DATABASE_URL,
     table: options.table ?? 'contacts',
     defaultCountry,
-    maxFileSizeBytes: positiveNumber(env, 'MAX_FILE_SIZE_MB', 100) * 1024 * 1024,
-    maxRows: Math.floor(positiveNumber(env, 'MAX_ROWS_ALLOWED', 500_000)),
-    ttlSeconds: Math.floor(positiveNumber(env, 'TTL_SECONDS', 3600)),
+    maxFileSizeBytes: Math.floor(positiveNumber(env, 'MAX_FILE_SIZE_MB', 100, MAX_FILE_SIZE_MB) * 1024 * 1024),
+    maxRows: wholeNumber(env, 'MAX_ROWS_ALLOWED', 500_000, Number.MAX_SAFE_INTEGER),
+    ttlSeconds: wholeNumber(env, 'TTL_SECONDS', 3600, MAX_TTL_SECONDS),
   };
 }
+
+/**
+ * Ten years: longer means "forever" in practice, and every store can hold it (Redis takes an
+ * expiry in milliseconds up to 2^63; a larger one is its "value is not an integer" error).
+ */
+export const MAX_TTL_SECONDS = 10 * 365 * 24 * 3600;
+/** A terabyte: far beyond what one import can read, and still an exact number of bytes. */
+const MAX_FILE_SIZE_MB = 1024 * 1024;
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value;
 }
 
-function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+// Limits are checked here, once, so a bad value is a usage error naming the variable rather
+// than a failure far away (a server's error, a limit that silently never applies).
+
+function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number): number {
   const raw = nonEmpty(env[name]);
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new ImportError('USAGE', `${name} must be a positive number, got "${raw}"`, {
-      hint: `unset ${name} to use the default (${fallback})`,
-    });
+  if (!Number.isFinite(value) || value <= 0 || value > max) {
+    throw badSetting(name, raw, `a positive number of at most ${max}`, fallback);
   }
   return value;
+}
+
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number): number {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return fallback;
+  const value = /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
+  if (!(value >= 1 && value <= max)) throw badSetting(name, raw, `a whole number from 1 to ${max}`, fallback);
+  return value;
+}
+
+function badSetting(name: string, raw: string, wanted: string, fallback: number): ImportError {
+  return new ImportError('USAGE', `${name} must be ${wanted}, got ${JSON.stringify(raw.slice(0, 100))}`, {
+    hint: `fix ${name} or unset it to use the default (${fallback})`,
+  });
 }
 
 /** Where and how to reach S3; credentials stay with the SDK's chain unless keys are in `env`. */

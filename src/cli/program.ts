@@ -9,6 +9,7 @@ import { registerRun } from './commands/run.js';
 import { registerStatus } from './commands/status.js';
 import { registerUndo } from './commands/undo.js';
 import { registerUpload } from './commands/upload.js';
+import { safeText } from './ui/safe-text.js';
 
 export const VERSION = '0.1.0';
 
@@ -25,6 +26,8 @@ export function createProgram(): Command {
     .addOption(new Option('--state <kind>', 'where session state lives (default: redis when REDIS_URL is set)').choices(['file', 'redis']))
     .option('--default-country <code>', 'region for phone numbers without a country code (default: DEFAULT_COUNTRY, else US)')
     .showHelpAfterError('(run with --help for usage)')
+    // Commander quotes the offending argument: escape it like every error line (Output.error).
+    .configureOutput({ outputError: (text, write) => write(text.split('\n').map((line) => safeText(line)).join('\n')) })
     .exitOverride()
     .addHelpText(
       'after',

@@ -1,7 +1,8 @@
-import { existsSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ImportError, isImportError } from '../errors.js';
+import { PRIVATE_FILE_MODE } from '../streams/private-files.js';
 import { SYSTEM_FIELDS, type Contact, type FieldKey } from '../types.js';
 import { BEFORE_IMAGE_COLUMNS } from './before-image.js';
 import type {
@@ -89,6 +90,8 @@ export class SqliteContactStore implements ContactStore {
     const target = dryRun && !memory && !existsSync(file) ? ':memory:' : file;
     let db: Db | undefined;
     try {
+      // A database the tool creates is private like its other files (SQLite gives -wal and -shm the same mode).
+      if (target !== ':memory:' && !existsSync(target)) closeSync(openSync(target, 'a', PRIVATE_FILE_MODE));
       db = new Database(target);
       // journal_mode is persistent in the file, so a dry run leaves it as it found it.
       if (!dryRun) db.pragma('journal_mode = WAL');

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ImportError, isImportError } from '../errors.js';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '../streams/private-files.js';
 import type { FileStore, PutOptions, StoredFile } from './file-store.js';
 
 /** Uploaded files on local disk: key `uploads/x.csv` lives at `<root>/uploads/x.csv`. */
@@ -45,8 +46,8 @@ export class LocalFileStore implements FileStore {
     const temp = path.join(dir, `.${path.basename(target).slice(0, 100)}.${randomBytes(6).toString('hex')}.part`);
     let handle: FileHandle | undefined;
     try {
-      await fsp.mkdir(dir, { recursive: true });
-      handle = await fsp.open(temp, 'wx');
+      await makePrivateDir(dir);
+      handle = await fsp.open(temp, 'wx', PRIVATE_FILE_MODE);
       const out = handle;
       let size = 0;
       // Our own handle rather than a WriteStream: it must stay open for the fsync, and its

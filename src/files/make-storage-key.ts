@@ -1,5 +1,7 @@
 import { randomInt } from 'node:crypto';
 
+/** The folder (or S3 prefix) every uploaded file is stored under. */
+export const UPLOADS_PREFIX = 'uploads/';
 const MAX_NAME_LENGTH = 100;
 const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
 
@@ -11,7 +13,16 @@ const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
 export function makeStorageKey(fileName: string, now: number = Date.now()): string {
   let suffix = '';
   for (let i = 0; i < 6; i++) suffix += ALPHABET[randomInt(ALPHABET.length)];
-  return `uploads/${Math.trunc(now)}-${suffix}-${sanitizeFileName(fileName)}`;
+  return `${UPLOADS_PREFIX}${Math.trunc(now)}-${suffix}-${sanitizeFileName(fileName)}`;
+}
+
+/**
+ * Whether a key read back from somewhere (a session record in a shared Redis, say) is one
+ * makeStorageKey could have made: a single harmless name directly under the uploads prefix.
+ * Anything else could make a step read or delete another object (a template, a lock…).
+ */
+export function isUploadKey(key: unknown): key is string {
+  return typeof key === 'string' && key.startsWith(UPLOADS_PREFIX) && /^[A-Za-z0-9][A-Za-z0-9._-]{0,150}$/.test(key.slice(UPLOADS_PREFIX.length));
 }
 
 /** Keeps `[A-Za-z0-9._-]`, at most 100 characters, extension preserved, never empty. */

@@ -1,11 +1,12 @@
 import type { StoredFile } from '../files/file-store.js';
 import { ImportError } from '../errors.js';
+import { UPLOADS_PREFIX } from '../files/make-storage-key.js';
 import { checkUploadStore } from './check-upload-store.js';
 import type { Context } from './context.js';
 import { clearSession, requireUpload } from './session.js';
 
-/** Where `upload` puts files (makeStorageKey); cleanup never touches anything else. */
-export const UPLOADS_PREFIX = 'uploads/';
+// Where `upload` puts files (makeStorageKey); cleanup never touches anything else.
+export { UPLOADS_PREFIX };
 
 export interface CleanupOptions {
   /** Report what would be deleted, delete nothing. */

@@ -4,6 +4,7 @@ import type { ContactStore, ContactToWrite, ImportCounts, ImportRun, ImportStatu
 import { openContactStore } from '../db/open-contact-store.js';
 import { ImportError, toImportError } from '../errors.js';
 import type { ImportResult, OnDuplicate, ProgressListener } from '../types.js';
+import { checkOutputPaths } from './check-output-paths.js';
 import type { Context } from './context.js';
 import { eachCheckedRow } from './each-checked-row.js';
 import { enforceMaxInvalid, type MaxInvalid } from './enforce-max-invalid.js';
@@ -56,6 +57,7 @@ const DEFAULT_BATCH_SIZE = { sqlite: 1000, postgres: 5000 } as const;
  * follow).
  */
 export async function importContacts(ctx: Context, fileId: string, options: ImportOptions = {}): Promise<ImportResult> {
+  await checkOutputPaths(ctx, options);
   // Taken before the session is read: an import that waited for another one then finds the
   // session it cleared (unknown fileId) instead of importing the same file a second time.
   const lock = await lockImport(ctx, fileId);

@@ -1,6 +1,7 @@
 import { ImportError } from '../errors.js';
 import type { ImportResult } from '../types.js';
 import { analyze, type AnalyzeOptions } from './analyze.js';
+import { checkOutputPaths } from './check-output-paths.js';
 import type { Context } from './context.js';
 import { importContacts, type ImportOptions } from './import.js';
 import { hasMappingChoice, resolveMapping, saveMapping, type MappingChoice } from './map.js';
@@ -28,6 +29,7 @@ export async function run(ctx: Context, source: UploadSource, options: RunOption
       options: ['auto', 'mappingFile', 'template'],
     });
   }
+  await checkOutputPaths(ctx, options, 'path' in source ? source.path : undefined);
   const uploaded = await upload(ctx, source, { onProgress: options.onProgress, signal: options.signal });
   const { fileId } = uploaded;
   await analyze(ctx, fileId, { ...options, discardRefusedFile: true });

@@ -1,4 +1,5 @@
 import { ImportError } from '../errors.js';
+import { isUploadKey } from '../files/make-storage-key.js';
 import type { ColumnMapping, StoredAnalysis, UploadRecord } from '../types.js';
 import { STORAGE_KEYS } from '../types.js';
 import type { Context } from './context.js';
@@ -17,6 +18,14 @@ export async function requireUpload(ctx: Context, fileId: string): Promise<Uploa
   if (!upload) {
     throw new ImportError('NOT_FOUND', `unknown or expired fileId "${fileId}"`, {
       hint: `sessions last ${ctx.config.ttlSeconds} s (TTL_SECONDS); upload the file again`,
+      next: { step: 'upload' },
+    });
+  }
+  if (!isUploadKey(upload.key)) {
+    // Someone else wrote this record (state is shared, Redis especially): reading or deleting
+    // what it names could reach any object, so nothing is done with it.
+    throw new ImportError('NOT_FOUND', `the session of ${fileId} is not usable: its stored file ${JSON.stringify(String(upload.key).slice(0, 200))} is not an upload`, {
+      hint: 'upload the file again',
       next: { step: 'upload' },
     });
   }

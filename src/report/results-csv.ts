@@ -1,61 +1,90 @@
-import fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
 import path from 'node:path';
 import { once } from 'node:events';
+import { pipeline } from 'node:stream/promises';
 import { stringify, type Stringifier } from 'csv-stringify';
-import { toImportError } from '../errors.js';
+import { ImportError, isImportError } from '../errors.js';
+import { openPrivateTemp, type PrivateTemp } from '../streams/private-files.js';
 import { neutralizeCell } from './neutralize-cell.js';
 
 /**
  * A CSV the tool writes for people (rejected rows, imported rows): every cell neutralized
- * against formula injection, written to a temporary file and renamed into place only when
- * the import ends, so a failed or killed run never leaves half a file under the real name.
+ * against formula injection, written to a private temporary file (created exclusively, so a
+ * planted symlink is never followed) and renamed into place only when the import ends, so a
+ * failed or killed run never leaves half a file under the real name.
+ *
+ * A write error (a full disk, say) is kept, not thrown from a stream: the next add() or
+ * commit() throws it as one IO error, and discard() removes the temporary file.
  */
 export class ResultsCsv {
+  private failure: ImportError | undefined;
+  private readonly done: Promise<void>;
+
   private constructor(
     readonly file: string,
     private readonly temp: string,
     private readonly csv: Stringifier,
-    private readonly done: Promise<void>,
-  ) {}
+    handle: PrivateTemp['handle'],
+  ) {
+    // The stream closes the handle when it finishes or fails.
+    this.done = pipeline(csv, handle.createWriteStream()).catch((error: unknown) => {
+      this.failure ??= writeError(file, error);
+    });
+  }
 
   static async open(file: string, header: string[]): Promise<ResultsCsv> {
     const target = path.resolve(file);
-    const temp = `${target}.${process.pid}.part`;
+    let temp: PrivateTemp | undefined;
     try {
-      await fs.promises.mkdir(path.dirname(target), { recursive: true });
-      const out = fs.createWriteStream(temp);
-      await once(out, 'open');
-      const csv = stringify({ header: true, columns: header.map(neutralizeCell) });
-      const done = new Promise<void>((resolve, reject) => {
-        out.on('finish', resolve).on('error', reject);
-        csv.on('error', reject);
-      });
-      csv.pipe(out);
-      return new ResultsCsv(target, temp, csv, done);
+      temp = await openPrivateTemp(target);
     } catch (error) {
-      throw toImportError(error, `cannot write ${file}`);
+      throw writeError(target, error);
     }
+    const csv = stringify({ header: true, columns: header.map(neutralizeCell) });
+    return new ResultsCsv(target, temp.path, csv, temp.handle);
   }
 
   async add(cells: string[]): Promise<void> {
-    if (!this.csv.write(cells.map(neutralizeCell))) await once(this.csv, 'drain');
+    await this.check();
+    if (!this.csv.write(cells.map(neutralizeCell))) {
+      await Promise.race([once(this.csv, 'drain').catch(() => undefined), this.done]);
+      await this.check();
+    }
   }
 
   /** Finishes the file and moves it into place. */
   async commit(): Promise<string> {
     this.csv.end();
+    await this.done;
+    await this.check();
     try {
-      await this.done;
-      await fs.promises.rename(this.temp, this.file);
+      await fsp.rename(this.temp, this.file);
     } catch (error) {
-      throw toImportError(error, `cannot write ${this.file}`);
+      throw writeError(this.file, error);
     }
     return this.file;
   }
 
   async discard(): Promise<void> {
-    this.csv.end();
-    await this.done.catch(() => undefined);
-    await fs.promises.rm(this.temp, { force: true });
+    if (!this.csv.destroyed) this.csv.destroy();
+    await this.done;
+    await fsp.rm(this.temp, { force: true });
   }
+
+  private async check(): Promise<void> {
+    // A destroyed stream has failed, or is about to say so.
+    if (this.csv.destroyed) await this.done;
+    if (this.failure) throw this.failure;
+  }
+}
+
+function writeError(file: string, error: unknown): ImportError {
+  if (isImportError(error)) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const fix = code === 'ENOSPC' || code === 'EDQUOT' || code === 'EFBIG' ? 'make room on the disk' : 'check that the folder is writable';
+  return new ImportError('IO', `cannot write ${file}: ${reason}`, {
+    hint: `${fix} (or write the file elsewhere), then run the same import again: it resumes`,
+    cause: error,
+  });
 }

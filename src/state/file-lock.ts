@@ -3,6 +3,7 @@ import * as fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { holderIsGone } from '../process-alive.js';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '../streams/private-files.js';
 import type { StateLock } from './state-store.js';
 
 // A lock between processes sharing a state folder, as a file holding who has it and until when.
@@ -31,7 +32,7 @@ const ATTEMPTS = 3;
 export async function acquireFileLock(file: string, name: string, ttlMs: number, now: () => number): Promise<StateLock | null> {
   const token = randomBytes(16).toString('hex');
   const record = (): LockRecord => ({ token, pid: process.pid, host: os.hostname(), expiresAt: now() + ttlMs });
-  await fsp.mkdir(path.dirname(file), { recursive: true });
+  await makePrivateDir(path.dirname(file));
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     if (await createExclusive(file, record())) return new FileLock(file, name, token, record);
     const held = await readLock(file);
@@ -82,7 +83,7 @@ async function removeStale(file: string, judged: LockRecord | 'corrupt'): Promis
   const guard = `${file}.steal`;
   let handle: fsp.FileHandle;
   try {
-    handle = await fsp.open(guard, 'wx');
+    handle = await fsp.open(guard, 'wx', PRIVATE_FILE_MODE);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     // Someone else is stealing it (they win), unless their guard was left by a crash.
@@ -104,7 +105,7 @@ async function removeStale(file: string, judged: LockRecord | 'corrupt'): Promis
 
 async function createExclusive(file: string, record: LockRecord): Promise<boolean> {
   const temp = tempName(file);
-  await fsp.writeFile(temp, JSON.stringify(record), { flag: 'wx' });
+  await fsp.writeFile(temp, JSON.stringify(record), { flag: 'wx', mode: PRIVATE_FILE_MODE });
   try {
     await fsp.link(temp, file);
     return true;
@@ -119,7 +120,7 @@ async function createExclusive(file: string, record: LockRecord): Promise<boolea
 async function writeAtomically(file: string, record: LockRecord): Promise<void> {
   const temp = tempName(file);
   try {
-    await fsp.writeFile(temp, JSON.stringify(record), { flag: 'wx' });
+    await fsp.writeFile(temp, JSON.stringify(record), { flag: 'wx', mode: PRIVATE_FILE_MODE });
     await fsp.rename(temp, file);
   } catch (error) {
     await fsp.unlink(temp).catch(ignoreMissing);

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fsp from 'node:fs/promises';
 import path from 'node:path';
 import { ImportError } from '../errors.js';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '../streams/private-files.js';
 import { ttlMilliseconds } from './check-ttl.js';
 import { acquireFileLock, fileLockExpiresAt } from './file-lock.js';
 import { sessionFileId, sessionKeys, sessionSiblings } from './session-keys.js';
@@ -100,8 +101,8 @@ export class FileStateStore implements StateStore {
     const temp = path.join(this.dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
     let handle: fsp.FileHandle | undefined;
     try {
-      await fsp.mkdir(this.dir, { recursive: true });
-      handle = await fsp.open(temp, 'wx');
+      await makePrivateDir(this.dir);
+      handle = await fsp.open(temp, 'wx', PRIVATE_FILE_MODE);
       await handle.writeFile(text, 'utf8');
       await handle.sync();
       await handle.close();

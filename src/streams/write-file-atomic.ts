@@ -1,15 +1,22 @@
-import fs from 'node:fs';
-import path from 'node:path';
+import * as fsp from 'node:fs/promises';
+import { openPrivateTemp, type PrivateTemp } from './private-files.js';
 
-/** Writes a file so that readers see the old content or the new, never half of it. */
+/**
+ * Writes a file so that readers see the old content or the new, never half of it. The new
+ * file is private (0600) and its temporary file is created exclusively (see openPrivateTemp).
+ */
 export async function writeFileAtomic(file: string, content: string): Promise<void> {
-  await fs.promises.mkdir(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  let temp: PrivateTemp | undefined;
   try {
-    await fs.promises.writeFile(temp, content);
-    await fs.promises.rename(temp, file);
+    temp = await openPrivateTemp(file);
+    await temp.handle.writeFile(content, 'utf8');
+    await temp.handle.close();
+    await fsp.rename(temp.path, file);
   } catch (error) {
-    await fs.promises.rm(temp, { force: true });
+    if (temp) {
+      await temp.handle.close().catch(() => undefined);
+      await fsp.rm(temp.path, { force: true });
+    }
     throw error;
   }
 }

@@ -1,4 +1,5 @@
 import { Chalk, type ChalkInstance } from 'chalk';
+import { safeText } from './safe-text.js';
 
 export interface OutputOptions {
   json: boolean;
@@ -43,11 +44,14 @@ export class Output {
     if (!this.quiet) this.stderr.write(`${line}\n`);
   }
 
+  // Warnings and errors quote what the user typed or a file held (a fileId, a header, a URL):
+  // escaped like every value shown on a terminal. The JSON document escapes itself.
+
   warn(line: string): void {
-    this.stderr.write(`${this.style.yellow('warning:')} ${line}\n`);
+    this.stderr.write(`${this.style.yellow('warning:')} ${safeText(line)}\n`);
   }
 
   error(line: string): void {
-    this.stderr.write(`${this.style.red('error:')} ${line}\n`);
+    this.stderr.write(`${this.style.red('error:')} ${safeText(line)}\n`);
   }
 }

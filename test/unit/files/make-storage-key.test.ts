@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeStorageKey, sanitizeFileName } from '../../../src/files/make-storage-key.js';
+import { isUploadKey, makeStorageKey, sanitizeFileName } from '../../../src/files/make-storage-key.js';
 
 const SAFE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
@@ -53,5 +53,32 @@ describe('sanitizeFileName', () => {
       expect(name.length).toBeLessThanOrEqual(100);
       expect(name).not.toContain('..');
     }
+  });
+});
+
+describe('isUploadKey', () => {
+  it('accepts every key makeStorageKey makes', () => {
+    for (const name of ['contacts.csv', '../../etc/passwd', '.hidden', 'контакты.xlsx', 'x'.repeat(300)]) {
+      expect(isUploadKey(makeStorageKey(name))).toBe(true);
+    }
+  });
+
+  it.each([
+    'templates/crm.json',
+    'state/upload%3Afile_x.json',
+    'uploads/',
+    'uploads/../templates/crm.json',
+    'uploads/a/b.csv',
+    'uploads/.a.csv.1234.part',
+    'uploads\\..\\x',
+    '/etc/passwd',
+    'Uploads/x.csv',
+    `uploads/${'a'.repeat(200)}`,
+  ])('refuses %s', (key) => {
+    expect(isUploadKey(key)).toBe(false);
+  });
+
+  it('refuses what is not a string', () => {
+    for (const key of [undefined, null, 42, ['uploads/x.csv'], { key: 'uploads/x.csv' }]) expect(isUploadKey(key)).toBe(false);
   });
 });

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_TTL_SECONDS, resolveConfig } from '../../../src/config.js';
+import { ImportError } from '../../../src/errors.js';
+
+// Limits come from the environment; a value no store could honour is refused here, naming the
+// variable, instead of failing later as a server's error (Redis: "value is not an integer").
+
+function refusal(env: NodeJS.ProcessEnv): ImportError {
+  try {
+    resolveConfig({ env });
+  } catch (error) {
+    expect(error).toBeInstanceOf(ImportError);
+    return error as ImportError;
+  }
+  throw new Error(`accepted ${JSON.stringify(env)}`);
+}
+
+describe('resolveConfig limits', () => {
+  it('takes whole numbers within range', () => {
+    const config = resolveConfig({ env: { TTL_SECONDS: '86400', MAX_ROWS_ALLOWED: ' 1000 ', MAX_FILE_SIZE_MB: '0.5' } });
+    expect(config).toMatchObject({ ttlSeconds: 86400, maxRows: 1000, maxFileSizeBytes: 512 * 1024 });
+    expect(resolveConfig({ env: { TTL_SECONDS: String(MAX_TTL_SECONDS) } }).ttlSeconds).toBe(MAX_TTL_SECONDS);
+    expect(resolveConfig({ env: {} })).toMatchObject({ ttlSeconds: 3600, maxRows: 500_000 });
+  });
+
+  it.each(['1e16', String(MAX_TTL_SECONDS + 1), '1.5', '0', '-5', '0x10', 'an hour', 'Infinity'])('refuses TTL_SECONDS=%s', (value) => {
+    const error = refusal({ TTL_SECONDS: value });
+    expect(error.code).toBe('USAGE');
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toContain('TTL_SECONDS');
+    expect(error.message).toContain(JSON.stringify(value));
+  });
+
+  it.each(['2.5', '0', '1e400', '99999999999999999999'])('refuses MAX_ROWS_ALLOWED=%s', (value) => {
+    expect(refusal({ MAX_ROWS_ALLOWED: value }).message).toMatch(/^MAX_ROWS_ALLOWED must be a whole number/);
+  });
+
+  it.each(['0', '-1', 'big', '1e300'])('refuses MAX_FILE_SIZE_MB=%s', (value) => {
+    expect(refusal({ MAX_FILE_SIZE_MB: value }).message).toMatch(/^MAX_FILE_SIZE_MB must be a positive number/);
+  });
+});
