@@ -35,6 +35,8 @@ export interface Config {
   redisPrefix: string;
   databaseUrl: string;
   table: string;
+  /** PGCONNECT_TIMEOUT (seconds, as libpq reads it), else 5 s: how long to wait for PostgreSQL to answer. */
+  postgresConnectTimeoutMs: number;
   defaultCountry: CountryCode;
   maxFileSizeBytes: number;
   maxRows: number;
@@ -64,6 +66,7 @@ export function resolveConfig(options: ConfigOptions = {}): Config {
     redisPrefix: nonEmpty(env.REDIS_PREFIX) ?? 'contact-import:',
     databaseUrl: options.database ?? nonEmpty(env.DATABASE_URL) ?? DEFAULT_DATABASE_URL,
     table: options.table ?? 'contacts',
+    postgresConnectTimeoutMs: connectTimeoutMs(env),
     defaultCountry,
     maxFileSizeBytes: positiveNumber(env, 'MAX_FILE_SIZE_MB', 100) * 1024 * 1024,
     maxRows: Math.floor(positiveNumber(env, 'MAX_ROWS_ALLOWED', 500_000)),
@@ -85,6 +88,12 @@ function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number):
     });
   }
   return value;
+}
+
+/** libpq's PGCONNECT_TIMEOUT, in seconds; 0 there means "forever", which is never wanted here. */
+function connectTimeoutMs(env: NodeJS.ProcessEnv): number {
+  const seconds = Number(nonEmpty(env.PGCONNECT_TIMEOUT));
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 5000;
 }
 
 /** Where and how to reach S3; credentials stay with the SDK's chain unless keys are in `env`. */
