@@ -115,8 +115,8 @@ describe.each(ENGINES)('$name contact store', (engine) => {
       const error = await rejectionOf(openStore());
       expect(error.code).toBe('USAGE');
       expect(error.message).toMatch(/^table "(\w+\.)?contacts" exists but is not a contacts table \(missing columns: first_name, last_name/);
-      expect(error.hint).toBe('choose another table');
-      expect(error.options).toEqual(['table']);
+      expect(error.hint).toMatch(/^choose another table/);
+      expect(error.options).toContain('table');
       expect(await db.tables()).toEqual(['contacts']);
     });
 

@@ -11,6 +11,7 @@ import type { SqliteDatabase } from './sqlite-database.js';
 import { SQLITE_DIALECT } from './sqlite-dialect.js';
 import { sqliteFailure } from './sqlite-failure.js';
 import { ensureSqliteSchema } from './sqlite-schema.js';
+import { oneWriterAtATime } from './one-writer-at-a-time.js';
 import { beginTransaction } from './sqlite-transaction.js';
 
 /** A writer waits this long for another one's transaction before SQLITE_BUSY. */
@@ -35,6 +36,8 @@ export class SqliteEngine implements Engine {
   readonly dialect = SQLITE_DIALECT;
   readonly locks = SQLITE_LOCKS;
   private readonly writer: SqliteBatchWriter;
+  /** The file (or the handed-in database) whose writers queue behind each other in this process. */
+  private readonly writerKey: unknown;
   private closed = false;
 
   private constructor(
@@ -45,6 +48,7 @@ export class SqliteEngine implements Engine {
     private readonly owned: boolean,
   ) {
     this.writer = new SqliteBatchWriter(db, table);
+    this.writerKey = owned && where !== ':memory:' ? path.resolve(where) : db;
   }
 
   /**
@@ -114,15 +118,17 @@ export class SqliteEngine implements Engine {
   }
 
   async transaction<T>(work: () => Promise<T>): Promise<T> {
-    const transaction = beginTransaction(this.db);
-    try {
-      const result = await work();
-      transaction.commit();
-      return result;
-    } catch (error) {
-      transaction.rollback();
-      throw error;
-    }
+    return oneWriterAtATime(this.writerKey, async () => {
+      const transaction = beginTransaction(this.db);
+      try {
+        const result = await work();
+        transaction.commit();
+        return result;
+      } catch (error) {
+        transaction.rollback();
+        throw error;
+      }
+    });
   }
 
   async writeBatch(
