@@ -43,6 +43,14 @@ export interface RunLocks {
   isLive(run: ImportRun, table: string, held: string): Promise<boolean>;
 }
 
+/** What runs inside a batch's transaction once its contacts are written: the run's checkpoint. */
+export type InsideBatch = (written: WrittenRow[], now: string) => Promise<void>;
+
+/** "rows 3–7": the data rows a batch covers, for messages. */
+export function rowsOf(batch: readonly ContactToWrite[]): string {
+  return `rows ${batch[0]!.row}–${batch[batch.length - 1]!.row}`;
+}
+
 export interface BatchOptions {
   importId: string;
   onDuplicate: OnDuplicate;
@@ -80,7 +88,7 @@ export interface Engine {
    * Writes one batch in its own transaction; `inside` runs in that transaction with the
    * outcomes (the run's checkpoint), so both commit together.
    */
-  writeBatch(batch: ContactToWrite[], options: BatchOptions, inside?: (written: WrittenRow[], now: string) => Promise<void>): Promise<WrittenRow[]>;
+  writeBatch(batch: ContactToWrite[], options: BatchOptions, inside?: InsideBatch): Promise<WrittenRow[]>;
   countContacts(): Promise<number>;
   /** Throws when the connection can no longer be used (closed, lost, or a dry run's transaction gone). */
   usable(): void;

@@ -127,6 +127,22 @@ describe('schemas', () => {
     expect(error.options).toEqual(['schema']);
   });
 
+  it('borrows a client from a pg.Pool it is handed, giving it back on close', async () => {
+    const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: 1 });
+    try {
+      const store = await openContactStore(pool, { schema: db.schema });
+      expect((await store.writeBatch(batch({ email: 'p@x.co', firstName: 'P' }), { importId: 'i', onDuplicate: 'skip' })).map((w) => w.outcome)).toEqual(['inserted']);
+      await store.close();
+      // The pool's one client is free again.
+      const again = await openContactStore(pool, { schema: db.schema, dryRun: true });
+      expect(await again.findContacts(['p@x.co'])).toEqual(new Map([['p@x.co', { id: 1, importId: 'i' }]]));
+      await again.close();
+      expect(pool.totalCount).toBe(1);
+    } finally {
+      await pool.end();
+    }
+  });
+
   it('rejects invalid schema names', async () => {
     await expect(openStore(db.url, { schema: 'a-b' })).rejects.toMatchObject({ code: 'USAGE' });
     await expect(openStore(`${POSTGRES_URL}?schema=pg_catalog`)).rejects.toMatchObject({ code: 'USAGE' });

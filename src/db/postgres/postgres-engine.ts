@@ -1,6 +1,6 @@
 import { ImportError } from '../../errors.js';
 import type { ContactStoreOptions, ContactToWrite, WrittenRow } from '../contact-store.js';
-import type { BatchOptions, Engine, Row, SqlValue } from '../engine.js';
+import { rowsOf, type BatchOptions, type Engine, type InsideBatch, type Row, type SqlValue } from '../engine.js';
 import { checkSchemaName, checkTableName, quoteIdent } from '../table-name.js';
 import { connectPostgres, endQuietly, type PostgresConnection, type PostgresSource } from './connect-postgres.js';
 import type { PgClient } from './pg-client.js';
@@ -136,11 +136,7 @@ export class PostgresEngine implements Engine {
     }
   }
 
-  async writeBatch(
-    batch: ContactToWrite[],
-    options: BatchOptions,
-    inside?: (written: WrittenRow[], now: string) => Promise<void>,
-  ): Promise<WrittenRow[]> {
+  async writeBatch(batch: ContactToWrite[], options: BatchOptions, inside?: InsideBatch): Promise<WrittenRow[]> {
     const writer = this.requireWriter();
     PostgresBatchWriter.check(batch);
     const now = new Date().toISOString();
@@ -160,8 +156,7 @@ export class PostgresEngine implements Engine {
           await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 50 * attempt));
           continue;
         }
-        const rows = `rows ${batch[0]!.row}–${batch[batch.length - 1]!.row}`;
-        const context = `cannot write contacts (${rows}) to table ${this.qualified(this.table, false)} at ${this.where}`;
+        const context = `cannot write contacts (${rowsOf(batch)}) to table ${this.qualified(this.table, false)} at ${this.where}`;
         throw postgresFailure(this.lost ?? error, context, { row: copyLineRow(error, batch) });
       }
     }

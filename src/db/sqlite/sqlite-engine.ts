@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ImportError } from '../../errors.js';
 import type { ContactStoreOptions, ContactToWrite, WrittenRow } from '../contact-store.js';
-import type { BatchOptions, Engine, Row, RunLocks, SqlValue } from '../engine.js';
+import { rowsOf, type BatchOptions, type Engine, type InsideBatch, type Row, type RunLocks, type SqlValue } from '../engine.js';
 import { ownerIsAlive } from '../run-owner.js';
 import { checkTableName, quoteIdent } from '../table-name.js';
 import { SqliteBatchWriter } from './sqlite-batch-writer.js';
@@ -131,11 +131,7 @@ export class SqliteEngine implements Engine {
     });
   }
 
-  async writeBatch(
-    batch: ContactToWrite[],
-    options: BatchOptions,
-    inside?: (written: WrittenRow[], now: string) => Promise<void>,
-  ): Promise<WrittenRow[]> {
+  async writeBatch(batch: ContactToWrite[], options: BatchOptions, inside?: InsideBatch): Promise<WrittenRow[]> {
     try {
       // One transaction per batch; inside a dry run's outer transaction it becomes a savepoint.
       return await this.transaction(async () => {
@@ -145,8 +141,7 @@ export class SqliteEngine implements Engine {
         return written;
       });
     } catch (error) {
-      const rows = `rows ${batch[0]!.row}–${batch[batch.length - 1]!.row}`;
-      throw this.failure(`cannot write contacts (${rows}) to table ${this.table} in ${this.where}`, error);
+      throw this.failure(`cannot write contacts (${rowsOf(batch)}) to table ${this.table} in ${this.where}`, error);
     }
   }
 
