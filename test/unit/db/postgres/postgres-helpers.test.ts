@@ -2,6 +2,7 @@
 // test/integration/.
 import { describe, expect, it } from 'vitest';
 import { encodeCopyText } from '../../../../src/db/postgres/copy-rows.js';
+import { numberedPlaceholders } from '../../../../src/db/postgres/postgres-dialect.js';
 import { postgresFailure } from '../../../../src/db/postgres/postgres-failure.js';
 import { parsePostgresUrl } from '../../../../src/db/postgres/postgres-url.js';
 import { ImportError } from '../../../../src/errors.js';
@@ -21,6 +22,15 @@ describe('encodeCopyText', () => {
 
   it('returns nothing for no rows', () => {
     expect(encodeCopyText([])).toBe('');
+  });
+});
+
+describe('numberedPlaceholders', () => {
+  it("numbers the ? placeholders the import-run record writes, leaving quoted text alone", () => {
+    expect(numberedPlaceholders("UPDATE t SET a = ?, b = 'why?' WHERE id = ? AND s = 'running'")).toBe(
+      "UPDATE t SET a = $1, b = 'why?' WHERE id = $2 AND s = 'running'",
+    );
+    expect(numberedPlaceholders('SELECT 1')).toBe('SELECT 1');
   });
 });
 
