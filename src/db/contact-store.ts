@@ -151,4 +151,6 @@ export interface ContactStoreOptions {
    * nothing is committed.
    */
   dryRun?: boolean;
+  /** PostgreSQL: how long to wait for the server to accept the connection (default 5 s; a Context takes PGCONNECT_TIMEOUT). */
+  connectTimeoutMs?: number;
 }

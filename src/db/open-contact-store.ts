@@ -63,10 +63,7 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
   throw unsupported(url);
 }
 
-export interface OpenStoreOptions extends ContactStoreOptions {
-  /** PostgreSQL: how long to wait for the server to accept the connection (default 5 s). */
-  connectTimeoutMs?: number;
-}
+export type OpenStoreOptions = ContactStoreOptions;
 
 /**
  * Opens the contacts store a source names, with its schema created or migrated (for

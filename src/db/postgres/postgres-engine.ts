@@ -13,11 +13,6 @@ import { ensurePostgresSchema } from './postgres-schema.js';
 /** A batch that deadlocks with another import's is rolled back and tried again, this many times in all. */
 const MAX_ATTEMPTS = 4;
 
-export interface PostgresEngineOptions extends ContactStoreOptions {
-  /** How long to wait for the server to accept the connection (default 5 s). */
-  connectTimeoutMs?: number;
-}
-
 /**
  * Contacts in PostgreSQL through one node-postgres connection: each batch in its own
  * transaction (a savepoint inside the single rolled-back transaction of a dry run).
@@ -63,7 +58,7 @@ export class PostgresEngine implements Engine {
    * ?schema=, else the first existing one on the search_path; names are folded to lower case,
    * as PostgreSQL does with unquoted identifiers.
    */
-  static async open(source: PostgresSource, options: PostgresEngineOptions = {}): Promise<PostgresEngine> {
+  static async open(source: PostgresSource, options: ContactStoreOptions = {}): Promise<PostgresEngine> {
     const table = checkTableName(options.table ?? 'contacts').toLowerCase();
     const connection = await connectPostgres(source, options.connectTimeoutMs);
     const requested = options.schema ?? connection.schema;
