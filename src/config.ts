@@ -35,6 +35,8 @@ export interface Config {
   redisPrefix: string;
   databaseUrl: string;
   table: string;
+  /** PGCONNECT_TIMEOUT (seconds, as libpq reads it), else 5 s: how long to wait for PostgreSQL to answer. */
+  postgresConnectTimeoutMs: number;
   defaultCountry: CountryCode;
   maxFileSizeBytes: number;
   maxRows: number;
@@ -64,6 +66,7 @@ export function resolveConfig(options: ConfigOptions = {}): Config {
     redisPrefix: nonEmpty(env.REDIS_PREFIX) ?? 'contact-import:',
     databaseUrl: options.database ?? nonEmpty(env.DATABASE_URL) ?? DEFAULT_DATABASE_URL,
     table: options.table ?? 'contacts',
+    postgresConnectTimeoutMs: connectTimeoutMs(env),
     defaultCountry,
     maxFileSizeBytes: Math.floor(positiveNumber(env, 'MAX_FILE_SIZE_MB', 100, MAX_FILE_SIZE_MB) * 1024 * 1024),
     maxRows: wholeNumber(env, 'MAX_ROWS_ALLOWED', 500_000, Number.MAX_SAFE_INTEGER),
@@ -108,6 +111,12 @@ function badSetting(name: string, raw: string, wanted: string, fallback: number)
   return new ImportError('USAGE', `${name} must be ${wanted}, got ${JSON.stringify(raw.slice(0, 100))}`, {
     hint: `fix ${name} or unset it to use the default (${fallback})`,
   });
+}
+
+/** libpq's PGCONNECT_TIMEOUT, in seconds; 0 there means "forever", which is never wanted here. */
+function connectTimeoutMs(env: NodeJS.ProcessEnv): number {
+  const seconds = Number(nonEmpty(env.PGCONNECT_TIMEOUT));
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 5000;
 }
 
 /** Where and how to reach S3; credentials stay with the SDK's chain unless keys are in `env`. */

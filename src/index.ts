@@ -9,7 +9,7 @@
 
 export { resolveConfig, type Config, type ConfigOptions } from './config.js';
 export { ImportError, isImportError, type ErrorCode } from './errors.js';
-export { openContext, type Context } from './pipeline/context.js';
+export { openContext, type Context, type ContextOptions } from './pipeline/context.js';
 export { upload, type UploadSource, type UploadOptions } from './pipeline/upload.js';
 export { analyze, type AnalyzeOptions } from './pipeline/analyze.js';
 export { status, summaryOf } from './pipeline/status.js';
@@ -29,4 +29,6 @@ export type { FileStore, StoredFile } from './files/file-store.js';
 export { S3FileStore } from './files/s3-file-store.js';
 export type { StateStore } from './state/state-store.js';
 export type { ContactStore, ImportRun, ImportStatus, UndoResult } from './db/contact-store.js';
+export { openContactStore, type DatabaseSource } from './db/open-contact-store.js';
+export type { Engine, EngineFactory } from './db/engine.js';
 export * from './types.js';

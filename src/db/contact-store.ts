@@ -16,8 +16,8 @@ export interface ImportRunStart {
   totalRows: number;
   mapping: Record<string, string>;
   /**
-   * Digest of everything that decides each row's outcome (mapping, --on-duplicate,
-   * --exclude-rows, default country): a run is only resumed under the same key.
+   * Digest of everything that decides each row's outcome (mapping, onDuplicate, excludeRows,
+   * defaultCountry): a run is only resumed under the same key.
    */
   resumeKey: string;
 }
@@ -101,7 +101,10 @@ export interface UndoResult {
   conflicts: number;
 }
 
-/** Where contacts go: SQLite or PostgreSQL, one small interface for both. */
+/**
+ * Where contacts go: SQLite or PostgreSQL, one small interface for both (EngineContactStore:
+ * the run record over an Engine, see engine.ts).
+ */
 export interface ContactStore {
   readonly engine: 'sqlite' | 'postgres';
   /** Creates or migrates the schema (contacts table, contact_imports, contact_import_changes). Idempotent. */
@@ -148,4 +151,6 @@ export interface ContactStoreOptions {
    * nothing is committed.
    */
   dryRun?: boolean;
+  /** PostgreSQL: how long to wait for the server to accept the connection (default 5 s; a Context takes PGCONNECT_TIMEOUT). */
+  connectTimeoutMs?: number;
 }

@@ -1,8 +1,6 @@
-// The messages both stores give when a run cannot be claimed or undone, word for word the same.
+// The messages a run gives when it cannot be claimed or undone, the same on every engine.
 import { ImportError } from '../errors.js';
 import type { ImportRun } from './contact-store.js';
-
-const HISTORY_HINT = 'list them with contact-import history';
 
 /** Another live process is importing the same file into the same table. */
 export function runLockedError(fileName: string, table: string, running?: ImportRun): ImportError {
@@ -14,20 +12,21 @@ export function runLockedError(fileName: string, table: string, running?: Import
 
 /** An unfinished run of the same file was started with other options. */
 export function resumeMismatchError(run: ImportRun, fileName: string): ImportError {
-  return new ImportError(
-    'USAGE',
-    `import ${run.importId} of ${fileName} stopped after ${run.rowsDone} of ${run.totalRows} rows with other options (mapping, --on-duplicate, --exclude-rows or --default-country)`,
-    { hint: `run it again with the same options to finish it, or undo it first: contact-import undo ${run.importId}` },
-  );
+  return new ImportError('USAGE', `import ${run.importId} of ${fileName} stopped after ${run.rowsDone} of ${run.totalRows} rows with other options`, {
+    hint: 'run it again with the same mapping, onDuplicate, excludeRows and defaultCountry to finish it, or undo it first',
+    options: ['onDuplicate', 'excludeRows', 'defaultCountry'],
+    next: { step: 'undo', importId: run.importId },
+  });
 }
 
 export function importNotFoundError(importId: string, where: string): ImportError {
-  return new ImportError('NOT_FOUND', `no import ${importId} in ${where}`, { hint: HISTORY_HINT });
+  return new ImportError('NOT_FOUND', `no import ${importId} in ${where}`, { hint: 'list the imports', next: { step: 'history' } });
 }
 
 export function alreadyUndoneError(run: ImportRun): ImportError {
   return new ImportError('USAGE', `import ${run.importId} was already undone (${run.undoneAt ?? 'at an unknown time'})`, {
-    hint: `nothing left to undo; ${HISTORY_HINT}`,
+    hint: 'nothing left to undo',
+    next: { step: 'history' },
   });
 }
 
@@ -36,7 +35,8 @@ export function undoLockedError(run: ImportRun): ImportError {
   const owner = run.owner ? ` by process ${run.owner}` : '';
   const beat = run.heartbeatAt ? `, last checkpoint ${run.heartbeatAt}` : '';
   return new ImportError('LOCKED', `import ${run.importId} is running${owner}${beat}`, {
-    hint: 'wait for it to finish (or stop it), then run undo again',
+    hint: 'wait for it to finish (or stop it), then undo it again',
+    next: { step: 'undo', importId: run.importId },
   });
 }
 
@@ -44,13 +44,16 @@ export function undoLockedError(run: ImportRun): ImportError {
 export function undoConflictError(run: ImportRun, conflicts: number): ImportError {
   const what = conflicts === 1 ? '1 contact it wrote was' : `${conflicts} contacts it wrote were`;
   return new ImportError('CONFLICT', `cannot undo import ${run.importId}: ${what} changed after it`, {
-    hint: 'pass --force to undo anyway, or undo the later imports first (contact-import history)',
+    hint: 'use force to undo anyway, or undo the later imports first',
+    options: ['force'],
+    next: { step: 'history' },
   });
 }
 
 /** A checkpoint for a run that is not (or no longer) 'running': it was finished or undone meanwhile. */
 export function notRunningError(importId: string): ImportError {
   return new ImportError('INTERNAL', `import ${importId} is not running in contact_imports, so its checkpoint cannot be recorded`, {
-    hint: 'it was finished or undone meanwhile; see contact-import history',
+    hint: 'it was finished or undone meanwhile',
+    next: { step: 'history' },
   });
 }

@@ -1,6 +1,4 @@
-import { existsSync } from 'node:fs';
-import type { ContactStore, ImportRun, UndoResult } from '../db/contact-store.js';
-import { openContactStore, parseDatabaseUrl, redactDatabaseUrl } from '../db/open-contact-store.js';
+import type { ImportRun, UndoResult } from '../db/contact-store.js';
 import { ImportError } from '../errors.js';
 import type { Context } from './context.js';
 
@@ -19,7 +17,7 @@ export interface HistoryOptions extends DatabaseChoice {
 
 /** Past imports recorded in the database, newest first. A SQLite file that does not exist has none. */
 export async function history(ctx: Context, options: HistoryOptions = {}): Promise<ImportRun[]> {
-  const store = await openExisting(ctx, options);
+  const store = await ctx.contacts.openExisting(options);
   if (!store) return [];
   try {
     return await store.listImports({ limit: options.limit ?? 20 });
@@ -35,7 +33,7 @@ export interface UndoImportOptions extends DatabaseChoice {
 
 /** The run an undo would act on, to show before asking (NOT_FOUND when unknown). */
 export async function findImport(ctx: Context, importId: string, options: DatabaseChoice = {}): Promise<ImportRun> {
-  const store = await openExisting(ctx, options);
+  const store = await ctx.contacts.openExisting(options);
   try {
     const run = await store?.getImport(importId);
     if (!run) throw unknownImport(ctx, importId, options);
@@ -50,7 +48,7 @@ export async function findImport(ctx: Context, importId: string, options: Databa
  * transaction; the run is then recorded as 'undone'.
  */
 export async function undoImport(ctx: Context, importId: string, options: UndoImportOptions = {}): Promise<UndoResult> {
-  const store = await openExisting(ctx, options);
+  const store = await ctx.contacts.openExisting(options);
   if (!store) throw unknownImport(ctx, importId, options);
   try {
     return await store.undoImport(importId, { force: options.force });
@@ -59,23 +57,10 @@ export async function undoImport(ctx: Context, importId: string, options: UndoIm
   }
 }
 
-/** The store, or undefined for a SQLite file that does not exist (reading must not create it). */
-async function openExisting(ctx: Context, options: DatabaseChoice): Promise<ContactStore | undefined> {
-  const url = options.database ?? ctx.config.databaseUrl;
-  const target = parseDatabaseUrl(url);
-  if (target.engine === 'sqlite' && target.path !== ':memory:' && !existsSync(target.path)) return undefined;
-  return openContactStore(url, { table: options.table ?? ctx.config.table, schema: options.schema });
-}
-
 function unknownImport(ctx: Context, importId: string, options: DatabaseChoice): ImportError {
-  return new ImportError('NOT_FOUND', `no import ${importId} in ${describeDatabase(options.database ?? ctx.config.databaseUrl)}`, {
-    hint: 'pass the same database to list them',
+  return new ImportError('NOT_FOUND', `no import ${importId} in ${ctx.contacts.describe(options)}`, {
+    hint: 'list the imports in the same database',
     options: ['database'],
     next: { step: 'history' },
   });
-}
-
-function describeDatabase(url: string): string {
-  const target = parseDatabaseUrl(url);
-  return target.engine === 'sqlite' ? target.path : redactDatabaseUrl(url);
 }

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { compileMapping } from '../contacts/compile-mapping.js';
 import type { ContactStore, ContactToWrite, ImportCounts, ImportRun, ImportStatus, RunClaim, WrittenRow } from '../db/contact-store.js';
-import { openContactStore } from '../db/open-contact-store.js';
 import { ImportError, toImportError } from '../errors.js';
 import type { ImportResult, OnDuplicate, ProgressListener } from '../types.js';
 import { checkOutputPaths } from './check-output-paths.js';
@@ -85,8 +84,9 @@ async function importLocked(ctx: Context, fileId: string, options: ImportOptions
 
   if (options.maxInvalid) await enforceMaxInvalid(ctx, upload, analysis, plan, excluded, { ...options, maxInvalid: options.maxInvalid });
 
-  const store = await openContactStore(options.database ?? ctx.config.databaseUrl, {
-    table: options.table ?? ctx.config.table,
+  const store = await ctx.contacts.open({
+    database: options.database,
+    table: options.table,
     schema: options.schema,
     dryRun: options.dryRun,
   });

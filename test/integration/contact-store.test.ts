@@ -115,7 +115,8 @@ describe.each(ENGINES)('$name contact store', (engine) => {
       const error = await rejectionOf(openStore());
       expect(error.code).toBe('USAGE');
       expect(error.message).toMatch(/^table "(\w+\.)?contacts" exists but is not a contacts table \(missing columns: first_name, last_name/);
-      expect(error.hint).toMatch(/^pass --table/);
+      expect(error.hint).toMatch(/^choose another table/);
+      expect(error.options).toContain('table');
       expect(await db.tables()).toEqual(['contacts']);
     });
 
@@ -436,10 +437,10 @@ describe.each(ENGINES)('$name contact store', (engine) => {
       await store.finishImport('imp-1', 'interrupted', { ...zeroCounts, totalRows: 2, imported: 2 });
       const mismatch = await rejectionOf(store.claimRun(start({ importId: 'imp-2', resumeKey: 'key-2' })));
       expect(mismatch.code).toBe('USAGE');
-      expect(mismatch.message).toBe(
-        'import imp-1 of contacts.csv stopped after 2 of 4 rows with other options (mapping, --on-duplicate, --exclude-rows or --default-country)',
-      );
-      expect(mismatch.hint).toBe('run it again with the same options to finish it, or undo it first: contact-import undo imp-1');
+      expect(mismatch.message).toBe('import imp-1 of contacts.csv stopped after 2 of 4 rows with other options');
+      expect(mismatch.hint).toBe('run it again with the same mapping, onDuplicate, excludeRows and defaultCountry to finish it, or undo it first');
+      expect(mismatch.options).toEqual(['onDuplicate', 'excludeRows', 'defaultCountry']);
+      expect(mismatch.next).toEqual({ step: 'undo', importId: 'imp-1' });
       const resumed = await store.claimRun(start({ importId: 'imp-2' }));
       expect(resumed).toMatchObject({ kind: 'resume', run: { importId: 'imp-1', status: 'running', rowsDone: 2, totalRows: 4, finishedAt: null } });
       await store.finishImport('imp-1', 'failed', { ...zeroCounts, totalRows: 3, imported: 3 });
@@ -591,7 +592,8 @@ describe.each(ENGINES)('$name contact store', (engine) => {
       const later = await rejectionOf(store.undoImport('A'));
       expect(later.code).toBe('CONFLICT');
       expect(later.message).toBe('cannot undo import A: 1 contact it wrote was changed after it');
-      expect(later.hint).toBe('pass --force to undo anyway, or undo the later imports first (contact-import history)');
+      expect(later.hint).toBe('use force to undo anyway, or undo the later imports first');
+      expect(later).toMatchObject({ options: ['force'], next: { step: 'history' } });
       // Someone edits ann and carol by hand after B.
       await db.exec("UPDATE contacts SET city = 'Paris', updated_at = '2030-01-01T00:00:00.000Z' WHERE email IN ('ann@example.com', 'carol@example.com')");
       const edited = await rejectionOf(store.undoImport('B'));
@@ -612,7 +614,8 @@ describe.each(ENGINES)('$name contact store', (engine) => {
       const unknown = await rejectionOf(store.undoImport('nope'));
       expect(unknown.code).toBe('NOT_FOUND');
       expect(unknown.message).toMatch(/^no import nope in /);
-      expect(unknown.hint).toBe('list them with contact-import history');
+      expect(unknown.hint).toBe('list the imports');
+      expect(unknown.next).toEqual({ step: 'history' });
       await twoImports(store);
       await store.undoImport('B');
       const twice = await rejectionOf(store.undoImport('B'));

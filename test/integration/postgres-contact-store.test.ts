@@ -4,10 +4,11 @@
 import net from 'node:net';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ContactStore, ContactStoreOptions, ContactToWrite } from '../../src/db/contact-store.js';
-import { openContactStore } from '../../src/db/open-contact-store.js';
-import { PostgresContactStore } from '../../src/db/postgres-contact-store.js';
-import { POSTGRES_SCHEMA_VERSION, postgresSchemaVersion } from '../../src/db/postgres-schema.js';
+import { resolveConfig } from '../../src/config.js';
+import type { ContactStore, ContactToWrite } from '../../src/db/contact-store.js';
+import type { EngineContactStore } from '../../src/db/engine-contact-store.js';
+import { openContactStore, type OpenStoreOptions } from '../../src/db/open-contact-store.js';
+import { POSTGRES_SCHEMA_VERSION, postgresSchemaVersion } from '../../src/db/postgres/postgres-schema.js';
 import type { Contact } from '../../src/types.js';
 import { POSTGRES, POSTGRES_URL, type TestDatabase } from '../helpers/databases.js';
 import { rejectionOf } from '../helpers/import-error.js';
@@ -26,7 +27,7 @@ afterEach(async () => {
   await db.drop();
 });
 
-async function openStore(url = db.url, options: ContactStoreOptions = {}): Promise<ContactStore> {
+async function openStore(url = db.url, options: OpenStoreOptions = {}): Promise<ContactStore> {
   const store = await openContactStore(url, options);
   open.push(store);
   return store;
@@ -72,7 +73,7 @@ describe('schemas', () => {
 
   it('records the version, and needs no DDL once the schema is up to date', async () => {
     await (await openStore()).close();
-    const store = (await openStore()) as PostgresContactStore;
+    const store = (await openStore()) as EngineContactStore;
     expect(store.schema).toBe(db.schema);
     const client = new pg.Client({ connectionString: POSTGRES_URL });
     await client.connect();
@@ -101,7 +102,7 @@ describe('schemas', () => {
   it('takes the schema from --schema over ?schema=, folding names to lower case', async () => {
     const other = `${db.schema}_b`;
     extraSchemas.push(other);
-    const store = (await openStore(db.url, { schema: other.toUpperCase(), table: 'People' })) as PostgresContactStore;
+    const store = (await openStore(db.url, { schema: other.toUpperCase(), table: 'People' })) as EngineContactStore;
     expect(store.schema).toBe(other);
     expect(store.table).toBe('people');
     await store.writeBatch(batch({ email: 'a@x.co', firstName: 'A' }), { importId: 'i', onDuplicate: 'skip' });
@@ -112,17 +113,34 @@ describe('schemas', () => {
   it('follows the search_path when no schema is named (options=-c search_path=… in the URL)', async () => {
     await db.exec('SELECT 1'); // creates the test schema
     const url = `${POSTGRES_URL}?options=${encodeURIComponent(`-c search_path=no_such_schema,${db.schema}`)}`;
-    const store = (await openStore(url)) as PostgresContactStore;
+    const store = (await openStore(url)) as EngineContactStore;
     expect(store.schema).toBe(db.schema);
     expect(await db.tables()).toEqual(['contact_import_changes', 'contact_import_migrations', 'contact_imports', 'contacts']);
   });
 
-  it('asks for --schema when the search_path names no existing schema', async () => {
+  it('asks for a schema when the search_path names no existing schema', async () => {
     const url = `${POSTGRES_URL}?options=${encodeURIComponent('-c search_path=no_such_schema')}`;
     const error = await rejectionOf(openStore(url));
     expect(error.code).toBe('USAGE');
     expect(error.message).toMatch(/search_path "no_such_schema" names no existing schema/);
-    expect(error.hint).toMatch(/--schema/);
+    expect(error.hint).toMatch(/^set schema to the one to use/);
+    expect(error.options).toEqual(['schema']);
+  });
+
+  it('borrows a client from a pg.Pool it is handed, giving it back on close', async () => {
+    const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: 1 });
+    try {
+      const store = await openContactStore(pool, { schema: db.schema });
+      expect((await store.writeBatch(batch({ email: 'p@x.co', firstName: 'P' }), { importId: 'i', onDuplicate: 'skip' })).map((w) => w.outcome)).toEqual(['inserted']);
+      await store.close();
+      // The pool's one client is free again.
+      const again = await openContactStore(pool, { schema: db.schema, dryRun: true });
+      expect(await again.findContacts(['p@x.co'])).toEqual(new Map([['p@x.co', { id: 1, importId: 'i' }]]));
+      await again.close();
+      expect(pool.totalCount).toBe(1);
+    } finally {
+      await pool.end();
+    }
   });
 
   it('rejects invalid schema names', async () => {
@@ -198,19 +216,21 @@ describe('connection problems', () => {
     expect(error.exitCode).toBe(1);
     expect(error.message).toBe(`cannot connect to PostgreSQL at admin@127.0.0.1:${port}/crm: connection refused`);
     expect(error.hint).toMatch(/server is running.*PGHOST, PGPORT/);
+    expect(error.options).toEqual(['database']);
     expect(error.describe()).not.toContain('topsecret');
     expect(error.describe()).not.toContain('\n');
   });
 
-  it('gives up on a server that never answers after PGCONNECT_TIMEOUT', async () => {
+  it('gives up on a server that never answers after PGCONNECT_TIMEOUT (read by the configuration)', async () => {
     const sockets: net.Socket[] = [];
     const silent = net.createServer((socket) => sockets.push(socket));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const { port } = silent.address() as net.AddressInfo;
-    process.env.PGCONNECT_TIMEOUT = '1';
+    const connectTimeoutMs = resolveConfig({ env: { PGCONNECT_TIMEOUT: '1' } }).postgresConnectTimeoutMs;
+    expect(connectTimeoutMs).toBe(1000);
     try {
       const started = Date.now();
-      const error = await rejectionOf(openStore(`postgres://postgres@127.0.0.1:${port}/test`));
+      const error = await rejectionOf(openStore(`postgres://postgres@127.0.0.1:${port}/test`, { connectTimeoutMs }));
       expect(Date.now() - started).toBeLessThan(4000);
       expect(error.code).toBe('IO');
       expect(error.message).toMatch(/no answer from the server in time$/);
@@ -240,7 +260,7 @@ describe('connection problems', () => {
   it('fills what the URL leaves out from PG* variables', async () => {
     const url = new URL(POSTGRES_URL);
     Object.assign(process.env, { PGHOST: url.hostname, PGPORT: url.port || '5432', PGUSER: decodeURIComponent(url.username), PGDATABASE: url.pathname.slice(1) });
-    const store = (await openStore(`postgres://?schema=${db.schema}`)) as PostgresContactStore;
+    const store = (await openStore(`postgres://?schema=${db.schema}`)) as EngineContactStore;
     expect(store.where).toBe(`${process.env.PGUSER}@${url.hostname}:${url.port || '5432'}/${url.pathname.slice(1)}`);
     expect(await db.exists()).toBe(true);
   });

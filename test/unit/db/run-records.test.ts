@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { ImportRun, ImportRunStart } from '../../../src/db/contact-store.js';
 import { decideClaim, runIdentity } from '../../../src/db/decide-claim.js';
 import { importRunFromRow } from '../../../src/db/import-run-from-row.js';
-import { isRetryableConflict } from '../../../src/db/postgres-failure.js';
-import { runLockKey } from '../../../src/db/run-lock-key.js';
+import { isRetryableConflict } from '../../../src/db/postgres/postgres-failure.js';
+import { runLockKey } from '../../../src/db/postgres/run-lock-key.js';
 import { ImportError } from '../../../src/errors.js';
 
 const start: ImportRunStart = { importId: 'new', fileId: 'f1', fileName: 'c.csv', totalRows: 10, mapping: {}, resumeKey: 'k1' };

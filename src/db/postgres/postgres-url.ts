@@ -1,4 +1,4 @@
-import { checkSchemaName } from './table-name.js';
+import { checkSchemaName } from '../table-name.js';
 
 export interface PostgresUrl {
   /** What node-postgres gets: the URL without the parameters this tool reads itself. */

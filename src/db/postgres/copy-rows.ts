@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import type { PgClient } from './pg-client.js';
 
 export type CopyValue = string | number | null | undefined;
 
@@ -37,8 +38,8 @@ export function encodeCopyText(rows: readonly (readonly CopyValue[])[]): string 
  * Runs `sql` (a `COPY … FROM STDIN` statement) with `data` as its input and resolves with the
  * number of rows the server took. On any failure the COPY is aborted and the error rethrown.
  */
-export async function copyRows(client: pg.ClientBase, sql: string, data: string): Promise<number> {
-  const stream = client.query(copyFrom(sql));
+export async function copyRows(client: PgClient, sql: string, data: string): Promise<number> {
+  const stream = (client as unknown as pg.ClientBase).query(copyFrom(sql));
   await pipeline(Readable.from([Buffer.from(data, 'utf8')]), stream);
   return stream.rowCount;
 }

@@ -1,4 +1,4 @@
-import { ImportError, isImportError } from '../errors.js';
+import { ImportError, isImportError } from '../../errors.js';
 
 /** What a pg or socket error carries that helps to explain it (all optional). */
 interface DriverError {
@@ -20,9 +20,9 @@ export function postgresFailure(error: unknown, context: string, details: { row?
   const driver = (typeof error === 'object' && error !== null ? error : {}) as DriverError;
   const code = typeof driver.code === 'string' ? driver.code : '';
   const text = typeof driver.message === 'string' && driver.message !== '' ? driver.message : String(error);
-  const { reason, hint } = explain(code, text);
+  const { reason, hint, options } = explain(code, text);
   const detail = typeof driver.detail === 'string' && driver.detail !== '' ? ` (${oneLine(driver.detail)})` : '';
-  return new ImportError('IO', `${context}: ${oneLine(reason)}${detail}`, { hint, cause: error, row: details.row });
+  return new ImportError('IO', `${context}: ${oneLine(reason)}${detail}`, { hint, options, cause: error, row: details.row });
 }
 
 /** True when the connection itself is gone, so nothing more can be sent on it. */
@@ -44,25 +44,27 @@ export function isRetryableConflict(error: unknown): boolean {
 
 const LOST = /Connection terminated|not queryable|socket hang up/i;
 
-function explain(code: string, message: string): { reason: string; hint?: string } {
-  const server = 'check that the server is running and that --database (or DATABASE_URL, PGHOST, PGPORT) points to it';
+type Explained = { reason: string; hint?: string; options?: string[] };
+
+function explain(code: string, message: string): Explained {
+  const server = { hint: 'check that the server is running and that database (or DATABASE_URL, PGHOST, PGPORT) points to it', options: ['database'] };
   switch (code) {
     case 'ECONNREFUSED':
-      return { reason: 'connection refused', hint: server };
+      return { reason: 'connection refused', ...server };
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return { reason: 'host not found', hint: server };
+      return { reason: 'host not found', ...server };
     case 'ETIMEDOUT':
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
-      return { reason: `host unreachable (${code})`, hint: server };
+      return { reason: `host unreachable (${code})`, ...server };
     case '28P01':
     case '28000':
       return { reason: message, hint: 'check the user and password in the URL, or PGUSER / PGPASSWORD (passwords are never shown)' };
     case '3D000':
-      return { reason: message, hint: 'create the database first (createdb NAME), or name another one in --database' };
+      return { reason: message, hint: 'create it first (createdb NAME), or name another one in database', options: ['database'] };
     case '42501':
-      return { reason: message, hint: 'grant the user the privileges it needs, or choose a schema it owns with --schema' };
+      return { reason: message, hint: 'grant the user the privileges it needs, or set schema to one it owns', options: ['schema'] };
     case '53100':
       return { reason: message, hint: 'the database server is out of disk space; free some and run the import again' };
     case '57014':
@@ -70,7 +72,7 @@ function explain(code: string, message: string): { reason: string; hint?: string
   }
   // pg says "timeout expired" or "Connection terminated due to connection timeout".
   if (/timeout expired|connection timeout/i.test(message)) {
-    return { reason: 'no answer from the server in time', hint: server };
+    return { reason: 'no answer from the server in time', ...server };
   }
   if (/\bSSL\b/i.test(message)) {
     return { reason: message, hint: 'set sslmode in the URL to what the server supports, e.g. ?sslmode=disable or ?sslmode=require' };

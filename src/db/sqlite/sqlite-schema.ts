@@ -1,8 +1,9 @@
-import type Database from 'better-sqlite3';
-import { ImportError } from '../errors.js';
-import { quoteIdent } from './table-name.js';
+import { ImportError } from '../../errors.js';
+import { quoteIdent } from '../table-name.js';
+import type { SqliteDatabase } from './sqlite-database.js';
+import { inTransaction } from './sqlite-transaction.js';
 
-type Db = Database.Database;
+type Db = SqliteDatabase;
 
 interface Migration {
   version: number;
@@ -108,6 +109,10 @@ UPDATE contact_imports SET rows_done = COALESCE(total_rows, 0)
   },
 ];
 
+type Hint = { hint: string; options: string[] };
+const ANOTHER_DATABASE: Hint = { hint: 'use another database', options: ['database'] };
+const ANOTHER_TABLE: Hint = { hint: 'choose another table', options: ['table'] };
+
 /** The newest schema version this build knows. */
 export const SQLITE_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
@@ -117,16 +122,16 @@ export const SQLITE_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
  * when two processes race: BEGIN IMMEDIATE makes the second wait, then see the work done.
  */
 export function ensureSqliteSchema(db: Db, table: string): void {
-  const migrate = db.transaction(() => {
+  inTransaction(db, () => {
     db.exec(`CREATE TABLE IF NOT EXISTS contact_import_migrations (
   table_name TEXT NOT NULL,
   version INTEGER NOT NULL,
   applied_at TEXT NOT NULL,
   PRIMARY KEY (table_name, version)
 )`);
-    checkTable(db, 'contact_imports', IMPORT_COLUMNS, 'use another database file');
-    checkTable(db, 'contact_import_changes', CHANGE_COLUMNS, 'use another database file');
-    const exists = checkTable(db, table, CONTACT_COLUMNS, 'pass --table to use another table');
+    checkTable(db, 'contact_imports', IMPORT_COLUMNS, ANOTHER_DATABASE);
+    checkTable(db, 'contact_import_changes', CHANGE_COLUMNS, ANOTHER_DATABASE);
+    const exists = checkTable(db, table, CONTACT_COLUMNS, ANOTHER_TABLE);
     if (!exists) {
       // The table was dropped after it was migrated: start again from version 1.
       db.prepare('DELETE FROM contact_import_migrations WHERE table_name = ?').run(table);
@@ -139,7 +144,6 @@ export function ensureSqliteSchema(db: Db, table: string): void {
       record.run(table, migration.version, new Date().toISOString());
     }
   });
-  migrate.immediate();
 }
 
 /** The highest migration version recorded for a contacts table (0 when none). */
@@ -169,13 +173,13 @@ function addMissingColumns(db: Db, table: string, columns: readonly (readonly [s
  * False when the table does not exist; true when it exists with every required column; a
  * USAGE error when something else (a view, an unrelated table) already has the name.
  */
-function checkTable(db: Db, table: string, required: readonly string[], hint: string): boolean {
+function checkTable(db: Db, table: string, required: readonly string[], hint: Hint): boolean {
   const object = db
     .prepare("SELECT type FROM sqlite_master WHERE name = ? COLLATE NOCASE AND type IN ('table', 'view')")
     .get(table) as { type: string } | undefined;
   if (!object) return false;
   if (object.type !== 'table') {
-    throw new ImportError('USAGE', `"${table}" exists but is a ${object.type}, not a contacts table`, { hint });
+    throw new ImportError('USAGE', `"${table}" exists but is a ${object.type}, not a contacts table`, hint);
   }
   const present = new Set(
     (db.prepare('SELECT name FROM pragma_table_info(?)').all(table) as { name: string }[]).map((c) =>
@@ -188,7 +192,7 @@ function checkTable(db: Db, table: string, required: readonly string[], hint: st
     throw new ImportError(
       'USAGE',
       `table "${table}" exists but is not ${kind} (missing columns: ${missing.join(', ')})`,
-      { hint },
+      hint,
     );
   }
   return true;

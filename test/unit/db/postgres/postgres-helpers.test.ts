@@ -1,10 +1,11 @@
 // The pure parts of the PostgreSQL store; the store itself runs against a real server in
 // test/integration/.
 import { describe, expect, it } from 'vitest';
-import { encodeCopyText } from '../../../src/db/copy-rows.js';
-import { postgresFailure } from '../../../src/db/postgres-failure.js';
-import { parsePostgresUrl } from '../../../src/db/postgres-url.js';
-import { ImportError } from '../../../src/errors.js';
+import { encodeCopyText } from '../../../../src/db/postgres/copy-rows.js';
+import { numberedPlaceholders } from '../../../../src/db/postgres/postgres-dialect.js';
+import { postgresFailure } from '../../../../src/db/postgres/postgres-failure.js';
+import { parsePostgresUrl } from '../../../../src/db/postgres/postgres-url.js';
+import { ImportError } from '../../../../src/errors.js';
 
 describe('encodeCopyText', () => {
   it('writes tab-separated lines with \\N for missing values', () => {
@@ -21,6 +22,15 @@ describe('encodeCopyText', () => {
 
   it('returns nothing for no rows', () => {
     expect(encodeCopyText([])).toBe('');
+  });
+});
+
+describe('numberedPlaceholders', () => {
+  it("numbers the ? placeholders the import-run record writes, leaving quoted text alone", () => {
+    expect(numberedPlaceholders("UPDATE t SET a = ?, b = 'why?' WHERE id = ? AND s = 'running'")).toBe(
+      "UPDATE t SET a = $1, b = 'why?' WHERE id = $2 AND s = 'running'",
+    );
+    expect(numberedPlaceholders('SELECT 1')).toBe('SELECT 1');
   });
 });
 
@@ -53,7 +63,7 @@ describe('postgresFailure', () => {
     [{ code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND nohost' }, 'host not found', /PGHOST/],
     [{ code: '28P01', message: 'password authentication failed for user "u"' }, 'password authentication failed for user "u"', /PGPASSWORD/],
     [{ code: '3D000', message: 'database "db" does not exist' }, 'database "db" does not exist', /createdb/],
-    [{ code: '42501', message: 'permission denied for schema public' }, 'permission denied for schema public', /--schema/],
+    [{ code: '42501', message: 'permission denied for schema public' }, 'permission denied for schema public', /set schema to one it owns/],
     [new Error('timeout expired'), 'no answer from the server in time', /server is running/],
     [new Error('The server does not support SSL connections'), 'The server does not support SSL connections', /sslmode=disable/],
     [{ code: '57P01', message: 'terminating connection due to administrator command' }, 'the connection was lost (terminating connection due to administrator command)', /run the same import again/],

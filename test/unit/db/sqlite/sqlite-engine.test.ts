@@ -3,15 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SqliteContactStore } from '../../../src/db/sqlite-contact-store.js';
-import { CONTACT_COLUMNS, SQLITE_SCHEMA_VERSION, ensureSqliteSchema, sqliteSchemaVersion } from '../../../src/db/sqlite-schema.js';
-import { checkSchemaName, checkTableName, quoteIdent } from '../../../src/db/table-name.js';
-import { ImportError } from '../../../src/errors.js';
-import { SYSTEM_FIELDS } from '../../../src/types.js';
+import { SqliteEngine } from '../../../../src/db/sqlite/sqlite-engine.js';
+import { CONTACT_COLUMNS, SQLITE_SCHEMA_VERSION, ensureSqliteSchema, sqliteSchemaVersion } from '../../../../src/db/sqlite/sqlite-schema.js';
+import { ImportError } from '../../../../src/errors.js';
+import { SYSTEM_FIELDS } from '../../../../src/types.js';
 
 let dir: string;
 let file: string;
-const open: SqliteContactStore[] = [];
+const open: SqliteEngine[] = [];
 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ci-sqlite-'));
@@ -23,8 +22,8 @@ afterEach(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function openStore(options: { table?: string; dryRun?: boolean } = {}, at = file): Promise<SqliteContactStore> {
-  const store = SqliteContactStore.open(at, options);
+async function openStore(options: { table?: string; dryRun?: boolean } = {}, at = file): Promise<SqliteEngine> {
+  const store = SqliteEngine.open(at, options);
   open.push(store);
   await store.ensureSchema();
   return store;
@@ -39,35 +38,6 @@ function rejection(fn: () => unknown): ImportError {
   }
   throw new Error('expected an ImportError');
 }
-
-describe('checkTableName', () => {
-  it('accepts plain identifiers', () => {
-    for (const name of ['contacts', 'Contacts_2024', '_x', 'a'.repeat(63)]) expect(checkTableName(name)).toBe(name);
-  });
-
-  it.each(['', '1abc', 'a-b', 'a b', 'x"; DROP TABLE contacts; --', 'a'.repeat(64), 'contact_imports', 'CONTACT_IMPORTS', 'sqlite_master', 'Sqlite_x', 'contact_import_migrations', 'é'])(
-    'rejects %j with USAGE and a hint',
-    (name) => {
-      const error = rejection(() => checkTableName(name));
-      expect(error.code).toBe('USAGE');
-      expect(error.hint).toBeTruthy();
-    },
-  );
-
-  it('checks schema names the same way, keeping pg_ names for the server', () => {
-    expect(checkSchemaName('crm_2024')).toBe('crm_2024');
-    for (const name of ['', 'a-b', 'pg_catalog', 'PG_x', 'information_schema', 'a'.repeat(64)]) {
-      const error = rejection(() => checkSchemaName(name));
-      expect(error.code).toBe('USAGE');
-      expect(error.hint).toMatch(/--schema/);
-    }
-  });
-
-  it('quotes identifiers', () => {
-    expect(quoteIdent('order')).toBe('"order"');
-    expect(quoteIdent('a"b')).toBe('"a""b"');
-  });
-});
 
 describe('SQLite schema', () => {
   // Columns, version records and idempotence are in test/integration/contact-store.test.ts.
@@ -97,9 +67,26 @@ describe('SQLite schema', () => {
   });
 });
 
-describe('SqliteContactStore.open', () => {
+describe('SqliteEngine.open', () => {
+  it('borrows a database it is handed, leaving it open', async () => {
+    const db = new Database(':memory:');
+    const engine = SqliteEngine.open(db, { table: 'people' });
+    await engine.ensureSchema();
+    await engine.close();
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'people'").get()).toEqual({ name: 'people' });
+    db.close();
+  });
+
+  it('closes a database a factory made for it', async () => {
+    let made: Database.Database | undefined;
+    const engine = SqliteEngine.open(() => (made = new Database(':memory:')));
+    await engine.ensureSchema();
+    await engine.close();
+    expect(made!.open).toBe(false);
+  });
+
   it('reports a missing folder as IO with a hint', () => {
-    const error = rejection(() => SqliteContactStore.open(path.join(dir, 'missing', 'c.db')));
+    const error = rejection(() => SqliteEngine.open(path.join(dir, 'missing', 'c.db')));
     expect(error.code).toBe('IO');
     expect(error.message).toMatch(/^cannot open SQLite database .*c\.db: /);
     expect(error.hint).toBeTruthy();
@@ -107,16 +94,16 @@ describe('SqliteContactStore.open', () => {
 
   it('reports a file that is not a database as IO', () => {
     fs.writeFileSync(file, 'this is not sqlite, just some text that is long enough '.repeat(20));
-    const error = rejection(() => SqliteContactStore.open(file));
+    const error = rejection(() => SqliteEngine.open(file));
     expect(error.code).toBe('IO');
     expect(error.message).toContain(`cannot open SQLite database ${file}`);
   });
 
   it('reports a folder given as the database as IO', () => {
-    expect(rejection(() => SqliteContactStore.open(dir)).code).toBe('IO');
+    expect(rejection(() => SqliteEngine.open(dir)).code).toBe('IO');
   });
 
   it('validates the table name', () => {
-    expect(rejection(() => SqliteContactStore.open(file, { table: 'bad name' })).code).toBe('USAGE');
+    expect(rejection(() => SqliteEngine.open(file, { table: 'bad name' })).code).toBe('USAGE');
   });
 });

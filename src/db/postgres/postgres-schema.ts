@@ -1,8 +1,11 @@
-import type pg from 'pg';
-import { ImportError } from '../errors.js';
-import { quoteIdent } from './table-name.js';
+import { ImportError } from '../../errors.js';
+import { quoteIdent } from '../table-name.js';
+import type { PgClient } from './pg-client.js';
 
-type Client = pg.ClientBase;
+type Client = PgClient;
+type Hint = { hint: string; options: string[] };
+const ANOTHER_SCHEMA: Hint = { hint: 'use another schema', options: ['schema'] };
+const ANOTHER_TABLE: Hint = { hint: 'choose another table (or schema)', options: ['table', 'schema'] };
 
 interface Migration {
   version: number;
@@ -135,9 +138,9 @@ export async function ensurePostgresSchema(client: Client, schema: string, table
   applied_at TIMESTAMPTZ NOT NULL,
   PRIMARY KEY (table_name, version)
 )`);
-  await checkTable(client, schema, 'contact_imports', IMPORT_SHAPE, 'use another --schema');
-  await checkTable(client, schema, 'contact_import_changes', CHANGE_SHAPE, 'use another --schema');
-  const exists = await checkTable(client, schema, table, CONTACT_SHAPE, 'pass --table (or --schema) to use another table');
+  await checkTable(client, schema, 'contact_imports', IMPORT_SHAPE, ANOTHER_SCHEMA);
+  await checkTable(client, schema, 'contact_import_changes', CHANGE_SHAPE, ANOTHER_SCHEMA);
+  const exists = await checkTable(client, schema, table, CONTACT_SHAPE, ANOTHER_TABLE);
   if (!exists) {
     // The table was dropped after it was migrated: start again from version 1.
     await client.query(`DELETE FROM ${s}.contact_import_migrations WHERE table_name = $1`, [table]);
@@ -152,7 +155,7 @@ export async function ensurePostgresSchema(client: Client, schema: string, table
     );
   }
   // Adopted tables are checked again now that they exist: ON CONFLICT needs the email index.
-  await checkTable(client, schema, table, CONTACT_SHAPE, 'pass --table (or --schema) to use another table');
+  await checkTable(client, schema, table, CONTACT_SHAPE, ANOTHER_TABLE);
 }
 
 /** The highest migration version recorded for a contacts table (0 when none). */
@@ -163,8 +166,8 @@ export async function postgresSchemaVersion(client: Client, schema: string, tabl
 
 async function upToDate(client: Client, schema: string, table: string): Promise<boolean> {
   if ((await postgresSchemaVersion(client, schema, table)) < POSTGRES_SCHEMA_VERSION) return false;
-  const imports = await checkTable(client, schema, 'contact_imports', IMPORT_SHAPE, 'use another --schema');
-  const contacts = await checkTable(client, schema, table, CONTACT_SHAPE, 'pass --table (or --schema) to use another table');
+  const imports = await checkTable(client, schema, 'contact_imports', IMPORT_SHAPE, ANOTHER_SCHEMA);
+  const contacts = await checkTable(client, schema, table, CONTACT_SHAPE, ANOTHER_TABLE);
   return imports && contacts;
 }
 
@@ -200,7 +203,7 @@ interface ColumnInfo {
  * type, and (for a contacts table) the unique email index imports rely on; a USAGE error
  * naming what is wrong otherwise.
  */
-async function checkTable(client: Client, schema: string, table: string, shape: Shape, hint: string): Promise<boolean> {
+async function checkTable(client: Client, schema: string, table: string, shape: Shape, hint: Hint): Promise<boolean> {
   const found = await client.query<{ oid: number; relkind: string }>(
     `SELECT c.oid, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE n.nspname = $1 AND c.relname = $2`,
@@ -213,7 +216,7 @@ async function checkTable(client: Client, schema: string, table: string, shape: 
   const what = contacts ? 'a contacts table' : table === 'contact_imports' ? 'an import log' : 'an undo log';
   if (relation.relkind !== 'r' && relation.relkind !== 'p') {
     const kind = KINDS[relation.relkind] ?? 'not a table';
-    throw new ImportError('USAGE', `"${name}" exists but is ${kind}, not ${what}`, { hint });
+    throw new ImportError('USAGE', `"${name}" exists but is ${kind}, not ${what}`, hint);
   }
   const columns = await client.query<ColumnInfo>(
     `SELECT a.attname AS name, t.typcategory AS category, format_type(a.atttypid, a.atttypmod) AS type,
@@ -225,7 +228,7 @@ async function checkTable(client: Client, schema: string, table: string, shape: 
   const byName = new Map(columns.rows.map((column) => [column.name, column]));
   const missing = Object.keys(shape).filter((column) => !byName.has(column));
   if (missing.length > 0) {
-    throw new ImportError('USAGE', `table "${name}" exists but is not ${what} (missing columns: ${missing.join(', ')})`, { hint });
+    throw new ImportError('USAGE', `table "${name}" exists but is not ${what} (missing columns: ${missing.join(', ')})`, hint);
   }
   const problems: string[] = [];
   for (const [column, categories] of Object.entries(shape)) {
@@ -237,7 +240,7 @@ async function checkTable(client: Client, schema: string, table: string, shape: 
     if (!(column.name in shape) && column.notnull && !column.filled) problems.push(`${column.name} is NOT NULL without a default`);
   }
   if (problems.length > 0) {
-    throw new ImportError('USAGE', `table "${name}" exists but is not ${what} (${problems.join('; ')})`, { hint });
+    throw new ImportError('USAGE', `table "${name}" exists but is not ${what} (${problems.join('; ')})`, hint);
   }
   if (contacts) {
     // ON CONFLICT (email) needs a plain, non-deferrable unique index on exactly that column.
@@ -249,7 +252,8 @@ async function checkTable(client: Client, schema: string, table: string, shape: 
     );
     if (index.rowCount === 0) {
       throw new ImportError('USAGE', `table "${name}" has no unique index on email, which imports need to find existing contacts`, {
-        hint: `add one (CREATE UNIQUE INDEX ON ${quoteIdent(schema)}.${quoteIdent(table)} (email)), or ${hint}`,
+        hint: `add one (CREATE UNIQUE INDEX ON ${quoteIdent(schema)}.${quoteIdent(table)} (email)), or ${hint.hint}`,
+        options: hint.options,
       });
     }
   }

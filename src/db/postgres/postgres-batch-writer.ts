@@ -1,0 +1,166 @@
+import { textProblem } from '../../contacts/text-problem.js';
+import { ImportError } from '../../errors.js';
+import { SYSTEM_FIELDS, type Contact } from '../../types.js';
+import { BEFORE_IMAGE_COLUMNS } from '../before-image.js';
+import type { ContactToWrite, WrittenRow } from '../contact-store.js';
+import type { BatchOptions } from '../engine.js';
+import { fieldText } from '../field-text.js';
+import { quoteIdent } from '../table-name.js';
+import { copyRows, encodeCopyText, type CopyValue } from './copy-rows.js';
+import type { PgClient } from './pg-client.js';
+
+/** Session-private (temporary) table each batch is COPYed into before one set-based INSERT. */
+const STAGING = 'pg_temp.contact_import_staging';
+const COLUMNS = SYSTEM_FIELDS.map((field) => quoteIdent(field.column));
+const OTHER_COLUMNS = SYSTEM_FIELDS.filter((field) => field.key !== 'email').map((field) => quoteIdent(field.column));
+
+/** ON COMMIT DELETE ROWS empties it after every real batch; a dry run's batches never commit, so write() truncates it first. */
+export const CREATE_STAGING = `CREATE TEMP TABLE IF NOT EXISTS contact_import_staging (
+  ord INTEGER NOT NULL,
+  round INTEGER NOT NULL,
+  ${SYSTEM_FIELDS.map((field) => `${quoteIdent(field.column)} TEXT`).join(',\n  ')}
+) ON COMMIT DELETE ROWS`;
+
+/** The batch updated a contact whose before-image it could not take (it was inserted meanwhile): try again. */
+export class MissedBeforeImage extends Error {
+  constructor() {
+    super('another import kept inserting the same contacts while this batch ran');
+  }
+}
+
+interface Statements {
+  copy: string;
+  skip: string;
+  update: string;
+  /** Keeps the before-image of the contacts one round of the staging table is about to update. */
+  capture: string;
+}
+
+/**
+ * Writes a batch as COPY into the staging table and one INSERT … ON CONFLICT (email) per round,
+ * inside the caller's transaction. Outcomes are the same as the SQLite writer's, row for row.
+ */
+export class PostgresBatchWriter {
+  private readonly statements: Statements;
+
+  constructor(
+    private readonly client: PgClient,
+    t: string,
+    changes: string,
+    private readonly dryRun: boolean,
+  ) {
+    this.statements = prepare(t, changes);
+  }
+
+  /** Refused before anything is sent, with the row, rather than by the server in the middle of a COPY. */
+  static check(batch: ContactToWrite[]): void {
+    for (const { row, contact } of batch) checkStorable(row, contact);
+  }
+
+  async write(batch: ContactToWrite[], options: BatchOptions, now: string): Promise<WrittenRow[]> {
+    const { client, statements } = this;
+    const rounds = splitRounds(batch);
+    const overwrite = options.onDuplicate === 'update';
+    if (this.dryRun) await client.query(`TRUNCATE ${STAGING}`);
+    // A batch need not wait for its WAL flush: its checkpoint commits with it, so a server
+    // crash can only lose whole batches, which the resumed run writes again. finishImport
+    // commits synchronously, flushing every batch before it.
+    else await client.query('SET LOCAL synchronous_commit TO OFF');
+    const data = encodeCopyText(batch.map(({ contact }, i) => stagingRow(contact, i, rounds.roundOf[i]!)));
+    await copyRows(client, statements.copy, data);
+    const written: WrittenRow[] = batch.map(() => ({ outcome: 'existing', id: null }));
+    // Normally one round; an email repeated within the batch goes in a later round, so it
+    // meets its first occurrence as an existing row, exactly as row-by-row writing would.
+    for (let round = 0; round < rounds.members.length; round++) {
+      const params = [options.importId, now, round];
+      const captured = new Set<string>();
+      if (overwrite) {
+        for (const image of (await client.query<{ contact_id: string }>(statements.capture, params)).rows) captured.add(String(image.contact_id));
+      }
+      const result = await client.query<{ email: string; id: string; inserted?: boolean }>(overwrite ? statements.update : statements.skip, params);
+      const indexOf = new Map(rounds.members[round]!.map((i) => [batch[i]!.contact.email, i]));
+      for (const returned of result.rows) {
+        const i = indexOf.get(returned.email);
+        // Only rows the statement wrote come back: the rest were left alone ('existing').
+        if (i === undefined) continue;
+        const updated = returned.inserted === false;
+        // Inserted by another import between the before-image and the upsert.
+        if (updated && !captured.has(String(returned.id))) throw new MissedBeforeImage();
+        written[i] = { outcome: updated ? 'updated' : 'inserted', id: Number(returned.id) };
+      }
+    }
+    return written;
+  }
+}
+
+function prepare(t: string, changes: string): Statements {
+  const image = BEFORE_IMAGE_COLUMNS.map((column) => `'${column}', t.${quoteIdent(column)}`);
+  const select = SYSTEM_FIELDS.map((field) => (field.key === 'firstName' ? `COALESCE(${quoteIdent(field.column)}, '')` : quoteIdent(field.column)));
+  // ORDER BY ord gives ids in batch order, as row-by-row inserts would.
+  const insert = `INSERT INTO ${t} AS t (${COLUMNS.join(', ')}, import_id, created_at, updated_at)
+    SELECT ${select.join(', ')}, $1::text, $2::timestamptz, $2::timestamptz
+    FROM ${STAGING} WHERE round = $3::int ORDER BY ord`;
+  // An empty incoming field keeps the stored value; import_id and created_at are never touched.
+  const sets = OTHER_COLUMNS.map((c) => `${c} = COALESCE(NULLIF(EXCLUDED.${c}, ''), t.${c})`);
+  return {
+    copy: `COPY ${STAGING} (ord, round, ${COLUMNS.join(', ')}) FROM STDIN`,
+    skip: `${insert} ON CONFLICT (email) DO NOTHING RETURNING email, id`,
+    // xmax is 0 on a freshly inserted row. The row version an ON CONFLICT update writes
+    // carries, in xmax, the row lock the statement took on the existing row first, so it is
+    // never 0 there (also inside savepoints and for rows this transaction inserted earlier:
+    // test/integration/contact-store.test.ts covers each case).
+    update: `${insert} ON CONFLICT (email) DO UPDATE SET ${sets.join(', ')}, updated_at = EXCLUDED.updated_at
+    RETURNING email, id, (t.xmax = 0) AS inserted`,
+    // Locks the contacts it images, so the upsert that follows writes over exactly those values.
+    // The first image an import keeps of a contact wins; after_updated_at follows its last write.
+    capture: `INSERT INTO ${changes} AS c (import_id, contact_id, before, after_updated_at)
+    SELECT $1::text, t.id, jsonb_build_object(${image.join(', ')}), $2::timestamptz
+    FROM ${t} AS t JOIN ${STAGING} AS s ON s.email = t.email WHERE s.round = $3::int
+    FOR UPDATE OF t
+    ON CONFLICT (import_id, contact_id) DO UPDATE SET after_updated_at = EXCLUDED.after_updated_at
+    RETURNING contact_id`,
+  };
+}
+
+/** Which round each row of a batch goes in: the n-th occurrence of an email in round n. */
+function splitRounds(batch: ContactToWrite[]): { roundOf: number[]; members: number[][] } {
+  const seen = new Map<string, number>();
+  const roundOf: number[] = [];
+  const members: number[][] = [];
+  batch.forEach(({ contact }, i) => {
+    const round = seen.get(contact.email) ?? 0;
+    seen.set(contact.email, round + 1);
+    roundOf.push(round);
+    (members[round] ??= []).push(i);
+  });
+  return { roundOf, members };
+}
+
+function stagingRow(contact: Contact, ord: number, round: number): CopyValue[] {
+  const row: CopyValue[] = [ord, round];
+  for (const field of SYSTEM_FIELDS) {
+    // Email stays as given (null only reaches here from a broken caller, and NOT NULL says so).
+    row.push(field.key === 'email' ? contact.email : fieldText(contact[field.key]));
+  }
+  return row;
+}
+
+function checkStorable(row: number, contact: Contact): void {
+  for (const field of SYSTEM_FIELDS) {
+    const value = contact[field.key];
+    const problem = typeof value === 'string' ? textProblem(value) : undefined;
+    if (problem) {
+      throw new ImportError('USAGE', `${field.label} ${problem}, which PostgreSQL cannot store`, {
+        row,
+        hint: 'validate contacts with validateContact() before writing them',
+      });
+    }
+  }
+}
+
+/** The batch row a COPY error names ("COPY contact_import_staging, line 3, …"), if any. */
+export function copyLineRow(error: unknown, batch: ContactToWrite[]): number | undefined {
+  const where = (error as { where?: unknown } | undefined)?.where;
+  const line = typeof where === 'string' ? /\bCOPY \S+, line (\d+)/.exec(where)?.[1] : undefined;
+  return line === undefined ? undefined : batch[Number(line) - 1]?.row;
+}

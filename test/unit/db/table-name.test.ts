@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { checkSchemaName, checkTableName, quoteIdent } from '../../../src/db/table-name.js';
+import { ImportError } from '../../../src/errors.js';
+
+function rejection(fn: () => unknown): ImportError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ImportError);
+    return error as ImportError;
+  }
+  throw new Error('expected an ImportError');
+}
+
+describe('checkTableName', () => {
+  it('accepts plain identifiers', () => {
+    for (const name of ['contacts', 'Contacts_2024', '_x', 'a'.repeat(63)]) expect(checkTableName(name)).toBe(name);
+  });
+
+  it.each(['', '1abc', 'a-b', 'a b', 'x"; DROP TABLE contacts; --', 'a'.repeat(64), 'contact_imports', 'CONTACT_IMPORTS', 'sqlite_master', 'Sqlite_x', 'contact_import_migrations', 'é'])(
+    'rejects %j with USAGE and a hint',
+    (name) => {
+      const error = rejection(() => checkTableName(name));
+      expect(error.code).toBe('USAGE');
+      expect(error.hint).toBeTruthy();
+    },
+  );
+
+  it('checks schema names the same way, keeping pg_ names for the server', () => {
+    expect(checkSchemaName('crm_2024')).toBe('crm_2024');
+    for (const name of ['', 'a-b', 'pg_catalog', 'PG_x', 'information_schema', 'a'.repeat(64)]) {
+      const error = rejection(() => checkSchemaName(name));
+      expect(error.code).toBe('USAGE');
+      expect(error.hint).toMatch(/^give schema a name of letters/);
+      expect(error.options).toEqual(['schema']);
+    }
+  });
+
+  it('quotes identifiers', () => {
+    expect(quoteIdent('order')).toBe('"order"');
+    expect(quoteIdent('a"b')).toBe('"a""b"');
+  });
+});
