@@ -8,9 +8,11 @@ import { registerPreview } from './commands/preview.js';
 import { registerRun } from './commands/run.js';
 import { registerStatus } from './commands/status.js';
 import { registerUndo } from './commands/undo.js';
+import { registerServe } from './commands/serve.js';
 import { registerUpload } from './commands/upload.js';
+import { VERSION } from '../version.js';
 
-export const VERSION = '0.1.0';
+export { VERSION };
 
 export function createProgram(): Command {
   const program = new Command('contact-import')
@@ -47,5 +49,6 @@ Example — from a file to contacts in SQLite:
   registerHistory(program);
   registerUndo(program);
   registerCleanup(program);
+  registerServe(program);
   return program;
 }
