@@ -17,6 +17,14 @@ import { serviceRoutes } from './routes/service-routes.js';
 import { uploadRoutes } from './routes/upload-routes.js';
 import type { ServerDeps } from './server-deps.js';
 
+/** "body has an unknown field \"bogus\"", "body/fileSize must be integer": what to fix, named. */
+function describeSchemaError(error: { instancePath: string; message?: string; keyword: string; params: Record<string, unknown> }, dataVar: string): string {
+  const where = `${dataVar}${error.instancePath}`;
+  if (error.keyword === 'additionalProperties') return `${where} has an unknown field "${String(error.params.additionalProperty)}"`;
+  if (error.keyword === 'required') return `${where} needs the field "${String(error.params.missingProperty)}"`;
+  return `${where} ${error.message ?? 'is not valid'}`;
+}
+
 export interface CreateServerOptions {
   ctx: Context;
   jobs: JobRunner;
@@ -41,6 +49,7 @@ export async function createServer(options: CreateServerOptions): Promise<Fastif
     bodyLimit: BODY_LIMIT,
     // Shut down with keep-alive clients connected: idle sockets are closed, busy ones finish.
     forceCloseConnections: 'idle',
+    schemaErrorFormatter: (errors, dataVar) => new Error(errors.map((e) => describeSchemaError(e, dataVar)).join('; ')),
   });
   const strict = new Ajv({ removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false });
   const fromText = new Ajv({ removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false });

@@ -90,17 +90,21 @@ export async function importRoutes(app: FastifyInstance, { ctx, jobs, config, sh
     },
   );
 
-  app.post<{ Params: { importId: string }; Body: { force?: boolean } | undefined }>(
+  app.post<{ Params: { importId: string }; Querystring: { force?: boolean } }>(
     '/api/imports/:importId/undo',
     {
       schema: {
         summary: 'delete the contacts an import created and restore the ones it updated',
         params: importIdParams(),
-        body: { type: 'object', properties: { force: { type: 'boolean' } }, additionalProperties: false },
+        querystring: {
+          type: 'object',
+          properties: { force: { type: 'boolean', description: 'undo even when its contacts were changed since' } },
+          additionalProperties: false,
+        },
         response: { 200: resultOf('the UndoResult'), ...ERRORS, 409: ERRORS[400] },
       },
     },
-    async (request) => undoImport(ctx, request.params.importId, { force: request.body?.force }),
+    async (request) => undoImport(ctx, request.params.importId, { force: request.query.force }),
   );
 
   app.get<{ Params: { importId: string } }>(
