@@ -31,6 +31,8 @@ interface Queued {
 export class LocalJobRunner implements JobRunner {
   private readonly queue: Queued[] = [];
   private readonly active = new Map<string, Promise<void>>();
+  /** The latest record of each running job (its state write may still be on its way). */
+  private readonly running = new Map<string, JobRecord>();
   private readonly controller = new AbortController();
   private closed = false;
 
@@ -41,7 +43,8 @@ export class LocalJobRunner implements JobRunner {
     if (!this.options.handlers[kind]) throw new Error(`no handler for jobs of kind "${kind}"`);
     const pending = this.queue.find((q) => q.record.id === id)?.record;
     if (pending) return pending;
-    if (this.active.has(id)) return (await this.get(id)) ?? { id, kind, status: 'running', submittedAt: new Date().toISOString() };
+    const running = this.running.get(id);
+    if (running) return running;
     const record: JobRecord = { id, kind, status: 'queued', submittedAt: new Date().toISOString() };
     await this.save(record);
     this.queue.push({ record, payload });
@@ -72,9 +75,11 @@ export class LocalJobRunner implements JobRunner {
       const next = this.queue.shift()!;
       const running = this.run(next).finally(() => {
         this.active.delete(next.record.id);
+        this.running.delete(next.record.id);
         this.pump();
       });
       this.active.set(next.record.id, running);
+      this.running.set(next.record.id, { ...next.record, status: 'running' });
     }
   }
 
