@@ -2,7 +2,7 @@
 // BENCH_SERVE_ROWS rows twice — once idle, once while 20 autocannon clients (loopback, bounded
 // to the analysis' duration) poll its status and page through the preview of another file — and
 // then imports it. Reports the analysis time both ways, latency (p50/p99) and requests/s under
-// load, and the server's peak RSS. Alone: node bench/serve-load.js [rows]
+// load, and the server's peak RSS. Each client sends 2 requests/s, as a polling frontend does. Alone: node bench/serve-load.js [rows]
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -14,6 +14,8 @@ import { generateContacts } from './generate.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const BIN = path.join(here, '..', 'bin', 'contact-import.js');
 const CONNECTIONS = 20;
+/** Each client polls like a frontend does, twice a second: 40 requests/s offered in all. */
+const RATE_PER_CLIENT = 2;
 
 const freePort = () =>
   new Promise((resolve, reject) => {
@@ -75,9 +77,10 @@ export async function serveUnderLoad({ rows = 500_000, out, env = process.env, l
       return opened.fileId;
     };
     /** POST /api/analyze, then the status route until complete: the time a frontend sees. */
-    const analyzeTimed = async (fileId, pollMs = 100) => {
+    const analyzeTimed = async (fileId, onStarted = () => undefined, pollMs = 100) => {
       const started = performance.now();
       await post(`${api}/api/analyze`, { fileId });
+      onStarted();
       for (;;) {
         const status = await json(`${api}/api/analyze/status/${fileId}`);
         if (status.status === 'complete') return { ms: performance.now() - started, summary: status.summary };
@@ -94,17 +97,23 @@ export async function serveUnderLoad({ rows = 500_000, out, env = process.env, l
     const loadedFile = await uploadFile();
     log(`  serve: analysis under ${CONNECTIONS} clients…`);
     let page = 0;
-    const instance = autocannon({
-      url: api,
-      connections: CONNECTIONS,
-      duration: 600, // bounded: stopped when the analysis completes, at most 10 minutes
-      requests: [
-        { method: 'GET', path: `/api/analyze/status/${loadedFile}` },
-        { method: 'GET', setupRequest: (request) => ({ ...request, path: `/api/preview?fileId=${idleFile}&page=${1 + (page++ % 20)}&pageSize=100` }) },
-      ],
-    });
-    const results = new Promise((resolve) => instance.once('done', resolve));
-    const loaded = await analyzeTimed(loadedFile, 100);
+    let instance;
+    let results;
+    // The clients start once the analysis is asked for (before that its status is a 404).
+    const startLoad = () => {
+      instance = autocannon({
+        url: api,
+        connections: CONNECTIONS,
+        connectionRate: RATE_PER_CLIENT,
+        duration: 600, // bounded: stopped when the analysis completes, at most 10 minutes
+        requests: [
+          { method: 'GET', path: `/api/analyze/status/${loadedFile}` },
+          { method: 'GET', setupRequest: (request) => ({ ...request, path: `/api/preview?fileId=${idleFile}&page=${1 + (page++ % 20)}&pageSize=100` }) },
+        ],
+      });
+      results = new Promise((resolve) => instance.once('done', resolve));
+    };
+    const loaded = await analyzeTimed(loadedFile, startLoad);
     instance.stop();
     const load = await results;
 
@@ -125,6 +134,7 @@ export async function serveUnderLoad({ rows = 500_000, out, env = process.env, l
       requestsPerSecond: Math.round(load.requests.average),
       requests: load.requests.total,
       non2xx: load.non2xx,
+      statusCodes: load.statusCodeStats,
       errors: load.errors,
       peakRssMb: rss,
     };
