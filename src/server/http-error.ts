@@ -33,6 +33,8 @@ const STATUS: Record<ErrorCode, number> = {
   INTERNAL: 500,
 };
 
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH']);
+
 /**
  * Any failure as a status and the seed's `{error, code}` body. Fastify's own errors (schema
  * validation, bad JSON, body limits, media types) become 400/415 with their message; anything
@@ -51,6 +53,10 @@ export function toHttpError(error: unknown): { status: number; body: ErrorBody }
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return usage(fastify.message ?? 'the request body is not valid JSON');
+  }
+  // A store that a plugin talks to directly (the rate limiter's Redis) failing to connect.
+  if (UNREACHABLE.has(String(fastify.code)) || fastify.name === 'MaxRetriesPerRequestError') {
+    return { status: 503, body: { error: 'a service this server needs is unreachable', code: 'IO', hint: 'try again shortly' } };
   }
   const status = fastify.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) return { status, body: { error: fastify.message ?? 'bad request', code: 'USAGE' } };
