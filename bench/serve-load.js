@@ -93,6 +93,7 @@ export async function serveUnderLoad({ rows = 500_000, out, env = process.env, l
     log('  serve: analysis, idle…');
     const idle = await analyzeTimed(idleFile);
     await post(`${api}/api/map-columns`, { fileId: idleFile, mapping: idle.summary.suggestedMapping });
+    const rssAfterIdle = peakRssMb(server.pid);
 
     const loadedFile = await uploadFile();
     log(`  serve: analysis under ${CONNECTIONS} clients…`);
@@ -116,6 +117,7 @@ export async function serveUnderLoad({ rows = 500_000, out, env = process.env, l
     const loaded = await analyzeTimed(loadedFile, startLoad);
     instance.stop();
     const load = await results;
+    const rssAfterLoad = peakRssMb(server.pid);
 
     log('  serve: import…');
     const importStarted = performance.now();
@@ -137,6 +139,8 @@ export async function serveUnderLoad({ rows = 500_000, out, env = process.env, l
       statusCodes: load.statusCodeStats,
       errors: load.errors,
       peakRssMb: rss,
+      /** Peak RSS after each phase: the idle analysis, the one under load, the import. */
+      peakRssByPhaseMb: { idleAnalysis: rssAfterIdle, loadedAnalysis: rssAfterLoad, import: rss },
     };
   } finally {
     server.kill('SIGTERM');
