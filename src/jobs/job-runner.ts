@@ -47,6 +47,11 @@ export interface JobRunner {
   /** The job's record, or null when unknown or expired. */
   get(id: string): Promise<JobRecord | null>;
   /**
+   * Whether a job of this id is queued or running now. Not the same as its record's status: a
+   * record can say "running" for a job whose process died.
+   */
+  isActive(id: string): Promise<boolean>;
+  /**
    * Stops taking jobs, aborts the running ones (each records how far it got) and waits for
    * them; queued jobs are abandoned.
    */

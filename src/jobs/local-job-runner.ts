@@ -56,6 +56,10 @@ export class LocalJobRunner implements JobRunner {
     return this.options.state.get<JobRecord>(jobKey(id));
   }
 
+  async isActive(id: string): Promise<boolean> {
+    return this.running.has(id) || this.queue.some((q) => q.record.id === id);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     this.controller.abort();

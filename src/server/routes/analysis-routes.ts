@@ -25,9 +25,8 @@ export async function analysisRoutes(app: FastifyInstance, { ctx, jobs }: Server
     },
     async (request, reply) => {
       const { fileId, s3Key } = request.body;
-      const job = await jobs.get(analysisJobId(fileId));
       // Asked twice while it runs: the same analysis, not a second one.
-      if (job?.status !== 'queued' && job?.status !== 'running') {
+      if (!(await jobs.isActive(analysisJobId(fileId)))) {
         await queueAnalysis(ctx, fileId, { s3Key });
         await jobs.submit('analyze', analysisJobId(fileId), { fileId });
       }

@@ -68,8 +68,10 @@ describe('LocalJobRunner', () => {
     await runner.submit('work', 'same', { n: 1 });
     await until(() => releases.length === 1);
     expect((await runner.submit('work', 'same', { n: 2 })).status).toBe('running');
+    expect(await runner.isActive('same')).toBe(true);
     releases[0]!();
     await until(async () => (await runner.get('same'))?.status === 'completed');
+    expect(await runner.isActive('same')).toBe(false);
     await new Promise((r) => setTimeout(r, 50));
     expect(releases).toHaveLength(1);
     await runner.close();
