@@ -48,7 +48,7 @@ export function toHttpError(error: unknown): { status: number; body: ErrorBody }
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return { status: 415, body: { error: fastify.message ?? 'unsupported media type', code: 'USAGE', hint: 'send Content-Type: application/json' } };
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return usage('the request body is too large');
+      return usage('the request body is too large (JSON bodies are limited to 8 MB; files go to their upload URL)');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':

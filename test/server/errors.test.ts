@@ -127,6 +127,14 @@ describe('404: unknown or expired ids, unknown routes', () => {
     expectError(await server.request('GET', '/api/nothing'), 404, 'NOT_FOUND', /no route GET \/api\/nothing/);
   });
 
+  it('an async import of an unknown fileId is accepted, then its job says why it failed', async () => {
+    const accepted = await server.request('POST', '/api/import?async=1', { fileId: 'file_00000000-0000-4000-8000-000000000000' });
+    expect(accepted.status, accepted.text).toBe(202);
+    const failed = await pollUntil(() => server.request('GET', `/api/imports/${accepted.body.importId}`), (r) => r.body?.status === 'failed');
+    expect(failed.body.error).toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/unknown or expired fileId/) });
+    expect(failed.text).not.toMatch(/\n\s+at /);
+  });
+
   it('analyze before the bytes arrived: 404 at once, not a 202 that fails later', async () => {
     const opened = await server.request('POST', '/api/upload', { filename: 'late.csv', fileType: 'text/csv', fileSize: 10 });
     expectError(await server.request('POST', '/api/analyze', { fileId: opened.body.fileId }), 404, 'NOT_FOUND', /not arrived/);
