@@ -5,6 +5,7 @@
 //   BENCH_RUNS        runs per measurement; the median time is reported (default 3)
 //   BENCH_XLSX_ROWS   rows of the generated workbook (default 100000; 0 skips it)
 //   BENCH_S3_MB       size of the file uploaded to the in-process S3 server (default 100; 0 skips it)
+//   BENCH_SERVE_ROWS  rows of the file `serve` analyzes idle and under 20 clients (default 500000; 0 skips it)
 //   BENCH_POSTGRES_URL PostgreSQL server (default DATABASE_URL when it is postgres://, else
 //                     postgres://postgres@127.0.0.1:5432/test); unreachable: its steps are skipped
 import { execFile } from 'node:child_process';
@@ -15,6 +16,7 @@ import { promisify } from 'node:util';
 import { dropSchema, hasTool, postgresReachable, psqlCopy, sqliteImport } from './baselines.js';
 import { generateContacts } from './generate.js';
 import { startS3Server } from './s3-server.js';
+import { serveUnderLoad } from './serve-load.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const out = path.join(here, 'out');
@@ -22,6 +24,7 @@ const sizes = (process.env.BENCH_ROWS ?? '100000,1000000').split(',').map(Number
 const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
 const xlsxRows = Number(process.env.BENCH_XLSX_ROWS ?? 100_000);
 const s3Mb = Number(process.env.BENCH_S3_MB ?? 100);
+const serveRows = Number(process.env.BENCH_SERVE_ROWS ?? 500_000);
 const pgUrl =
   process.env.BENCH_POSTGRES_URL ??
   (/^postgres(ql)?:/.test(process.env.DATABASE_URL ?? '') ? process.env.DATABASE_URL : 'postgres://postgres@127.0.0.1:5432/test');
@@ -196,6 +199,17 @@ if (s3Mb > 0) {
   }
 }
 
+// Issue 17: the server stays responsive during a long analysis, and the analysis barely slows.
+let served;
+if (serveRows > 0) {
+  served = await serveUnderLoad({ rows: serveRows, out, env: stepEnv, log });
+  const detail = { latency: served.latency, requestsPerSecond: served.requestsPerSecond, requests: served.requests, non2xx: served.non2xx, errors: served.errors };
+  record(serveRows, served.mb, 'serve: analyze, idle', { ms: served.idleMs, maxRssMb: undefined });
+  record(serveRows, served.mb, 'serve: analyze, 20 clients polling', { ms: served.loadedMs, maxRssMb: served.peakRssMb ?? undefined, detail });
+  record(serveRows, served.mb, 'serve: import SQLite', { ms: served.importMs, maxRssMb: served.peakRssMb ?? undefined });
+  log(`  serve under load: p50 ${served.latency.p50} ms, p99 ${served.latency.p99} ms, ${served.requestsPerSecond} req/s`);
+}
+
 // Targets from issue 7: ratios at the largest size, peak RSS and its growth, the workbook.
 const largest = Math.max(...sizes);
 const smallest = Math.min(...sizes);
@@ -218,6 +232,12 @@ const xlsxResult = results.find((r) => r.step === 'analyze XLSX');
 if (xlsxResult) {
   targets.push({ target: `analyze XLSX ${xlsxResult.rows} rows ≤ 4 s`, measured: `${xlsxResult.seconds} s`, met: xlsxResult.seconds <= 4 });
   targets.push({ target: `analyze XLSX ${xlsxResult.rows} rows ≤ 200 MB`, measured: `${xlsxResult.peakRssMb} MB`, met: xlsxResult.peakRssMb <= 200 });
+}
+
+if (served) {
+  targets.push({ target: `serve: analysis ${serveRows} rows slows < 25% under 20 clients`, measured: `${served.growthPercent.toFixed(1)}%`, met: served.growthPercent < 25 });
+  targets.push({ target: 'serve: status/preview latency under load (p50 / p99)', measured: `${served.latency.p50} / ${served.latency.p99} ms, ${served.requestsPerSecond} req/s`, met: served.non2xx === 0 && served.errors === 0 });
+  if (served.peakRssMb !== null) targets.push({ target: `serve: peak RSS ≤ 200 MB (analyze + import ${serveRows} rows)`, measured: `${served.peakRssMb} MB`, met: served.peakRssMb <= 200 });
 }
 
 console.table(results.map(({ detail, ...r }) => r));

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import os from 'node:os';
 import { isCountryCode } from './contacts/normalize-phone.js';
 import { ImportError } from './errors.js';
 import type { CountryCode } from 'libphonenumber-js';
@@ -135,5 +136,56 @@ function s3Settings(env: NodeJS.ProcessEnv): Pick<Config, 's3Region' | 's3Endpoi
     s3ForcePathStyle: pathStyle === undefined ? s3Endpoint !== undefined : pathStyle === 'true' || pathStyle === '1',
     s3Credentials:
       accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) } : undefined,
+  };
+}
+
+/** What `serve` may set; anything left out comes from the environment. */
+export interface ServerConfigOptions {
+  host?: string;
+  port?: number;
+  /** Analyses and async imports run at once in this process; default one per core. */
+  concurrency?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The HTTP server's own settings (`contact-import serve`); the pipeline's come from resolveConfig. */
+export interface ServerConfig {
+  /** HOST, else 127.0.0.1. */
+  host: string;
+  /** PORT, else 3000 (0: any free port). */
+  port: number;
+  /** CONTACT_IMPORT_API_KEY: every /api route then needs `Authorization: Bearer <key>`. */
+  apiKey?: string;
+  /** CORS_ORIGINS, comma-separated (`*` for any); empty: no cross-origin access. */
+  corsOrigins: string[];
+  /** ENABLE_RATE_LIMITING: 10 uploads and 5 imports per hour per client (the seed's limits). */
+  rateLimiting: boolean;
+  concurrency: number;
+  /** LOG_LEVEL, else info. */
+  logLevel: string;
+}
+
+export function resolveServerConfig(options: ServerConfigOptions = {}): ServerConfig {
+  const env = options.env ?? process.env;
+  const port = options.port ?? (nonEmpty(env.PORT) === undefined ? 3000 : Number(env.PORT));
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ImportError('USAGE', `PORT must be a port number from 0 to 65535, got "${env.PORT}"`);
+  }
+  const concurrency = options.concurrency ?? os.availableParallelism();
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new ImportError('USAGE', `the job concurrency must be a whole number of 1 or more, got ${concurrency}`);
+  }
+  const rateLimit = nonEmpty(env.ENABLE_RATE_LIMITING)?.trim().toLowerCase();
+  if (rateLimit !== undefined && !['true', 'false', '1', '0'].includes(rateLimit)) {
+    throw new ImportError('USAGE', `ENABLE_RATE_LIMITING must be true or false, got "${rateLimit}"`);
+  }
+  return {
+    host: options.host ?? nonEmpty(env.HOST) ?? '127.0.0.1',
+    port,
+    apiKey: nonEmpty(env.CONTACT_IMPORT_API_KEY),
+    corsOrigins: (nonEmpty(env.CORS_ORIGINS) ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    rateLimiting: rateLimit === 'true' || rateLimit === '1',
+    concurrency,
+    logLevel: nonEmpty(env.LOG_LEVEL) ?? 'info',
   };
 }

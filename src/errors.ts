@@ -17,6 +17,8 @@ export type ErrorCode =
   | 'CONFLICT' // undo would discard changes made after the import
   | 'INTERRUPTED' // SIGINT / SIGTERM
   | 'CANCELLED' // a confirmation was answered no
+  | 'UNAUTHORIZED' // the server: a missing or wrong API key
+  | 'RATE_LIMITED' // the server: too many uploads or imports from one client
   | 'IO' // disk, database or service failure
   | 'INTERNAL'; // a bug
 
@@ -36,6 +38,8 @@ const EXIT_CODES: Record<ErrorCode, number> = {
   CONFLICT: 2,
   INTERRUPTED: 130,
   CANCELLED: 1,
+  UNAUTHORIZED: 2,
+  RATE_LIMITED: 1,
   IO: 1,
   INTERNAL: 1,
 };

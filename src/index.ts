@@ -7,7 +7,7 @@
 //   const result = await importContacts(ctx, fileId, { database: 'sqlite:contacts.db' });
 //   await ctx.close();
 
-export { resolveConfig, type Config, type ConfigOptions } from './config.js';
+export { resolveConfig, resolveServerConfig, type Config, type ConfigOptions, type ServerConfig, type ServerConfigOptions } from './config.js';
 export { ImportError, isImportError, type ErrorCode } from './errors.js';
 export { openContext, type Context, type ContextOptions } from './pipeline/context.js';
 export { upload, type UploadSource, type UploadOptions } from './pipeline/upload.js';
@@ -20,6 +20,10 @@ export { importContacts, type ImportOptions, type MaxInvalid } from './pipeline/
 export { history, findImport, undoImport, type HistoryOptions, type UndoImportOptions, type DatabaseChoice } from './pipeline/history.js';
 export { run, type RunOptions, type RunResult } from './pipeline/run.js';
 export { presign, type PresignRequest } from './pipeline/presign.js';
+export { reserveUpload, type ReservedUpload } from './pipeline/reserve-upload.js';
+export { receiveUpload, type ReceiveUploadOptions } from './pipeline/receive-upload.js';
+export { queueAnalysis, abandonAnalysis } from './pipeline/queue-analysis.js';
+export { rejectedReport } from './pipeline/rejected-report.js';
 export { cleanupUpload, cleanupOlderThan, type CleanupOptions, type CleanupResult } from './pipeline/cleanup.js';
 export { requireAnalysis, requireUpload } from './pipeline/session.js';
 export { suggestMapping } from './contacts/suggest-mapping.js';

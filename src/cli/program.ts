@@ -8,10 +8,12 @@ import { registerPreview } from './commands/preview.js';
 import { registerRun } from './commands/run.js';
 import { registerStatus } from './commands/status.js';
 import { registerUndo } from './commands/undo.js';
+import { registerServe } from './commands/serve.js';
 import { registerUpload } from './commands/upload.js';
+import { VERSION } from '../version.js';
 import { safeText } from './ui/safe-text.js';
 
-export const VERSION = '0.1.0';
+export { VERSION };
 
 export function createProgram(): Command {
   const program = new Command('contact-import')
@@ -50,5 +52,6 @@ Example — from a file to contacts in SQLite:
   registerHistory(program);
   registerUndo(program);
   registerCleanup(program);
+  registerServe(program);
   return program;
 }
