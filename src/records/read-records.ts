@@ -3,9 +3,9 @@
 
 import type { Readable } from 'node:stream';
 import { ByteSource } from './byte-source.js';
-import { readCsvRecords } from './csv-records.js';
+import { readCsvRecords } from './csv/csv-records.js';
 import type { ReadOptions, RecordSource } from './record-source.js';
-import { readSpreadsheetRecords } from './spreadsheet-records.js';
+import { readSpreadsheetRecords } from './xlsx/spreadsheet-records.js';
 
 /**
  * Reads `input` up to and including the header row and resolves with the columns and the
