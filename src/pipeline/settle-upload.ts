@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { sniffFileKind } from '../records/detect/sniff-file-kind.js';
+import { sniffFileKind } from '../records/detect/detect-file-kind.js';
 import type { FileKind, UploadRecord } from '../types.js';
 import { STORAGE_KEYS } from '../types.js';
 import type { Context } from './context.js';

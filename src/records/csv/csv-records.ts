@@ -65,7 +65,7 @@ export async function readCsvRecords(source: ByteSource, options: ReadOptions): 
       : (sepDelimiter ?? sniffDelimiter(sample, sampleComplete));
   const firstLine = sepDelimiter === undefined ? 1 : 2;
 
-  // An explicit --header-row wins; an earlier analysis already decided (no headerRow there
+  // An explicit headerRow wins; an earlier analysis already decided (no headerRow there
   // means the first row); otherwise a title block above the table is looked for.
   const explicitHeaderRow = options.headerRow === undefined ? undefined : checkHeaderRow(options.headerRow, file);
   const headerLine =

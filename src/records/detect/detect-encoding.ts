@@ -77,7 +77,8 @@ export function checkEncoding(encoding: string, fileName: string): string {
   if (name === '' || !iconv.encodingExists(name)) {
     throw new ImportError('USAGE', `unknown encoding "${encoding}"`, {
       file: fileName,
-      hint: 'use an encoding such as utf-8, utf-16le, windows-1252 or iso-8859-1, or leave it out to detect it',
+      hint: 'set encoding to one such as utf-8, utf-16le, windows-1252 or iso-8859-1, or leave it out to detect it',
+      options: ['encoding'],
     });
   }
   return name;

@@ -3,8 +3,10 @@
 // user more than a parse error from reading a PNG as CSV would. Signatures a CSV header could
 // plausibly start with (e.g. `MZ`, `RIFF`) are left to the NUL-byte check instead.
 
+import type { Readable } from 'node:stream';
 import { ImportError } from '../../errors.js';
 import type { FileKind } from '../../types.js';
+import { ByteSource } from '../byte-source.js';
 
 /** How many leading bytes detectFileKind wants to see. */
 export const MAGIC_HEAD_BYTES = 8 * 1024;
@@ -76,6 +78,22 @@ function notSpreadsheet(fileName: string, what: string): ImportError {
     file: fileName,
     hint: 'upload a CSV, TSV, XLSX or XLS file',
   });
+}
+
+/**
+ * Reads the head of `input` and tells what the bytes are (never trusting a name or a MIME
+ * type). The returned stream still yields every byte, head included; on refusal the input is
+ * released.
+ */
+export async function sniffFileKind(input: Readable, fileName: string): Promise<{ kind: FileKind; stream: Readable }> {
+  const bytes = new ByteSource(input, fileName);
+  try {
+    const kind = detectFileKind((await bytes.head(MAGIC_HEAD_BYTES)).head, fileName);
+    return { kind, stream: bytes.stream() };
+  } catch (error) {
+    bytes.close();
+    throw error;
+  }
 }
 
 /** The kind of file from its first bytes (see MAGIC_HEAD_BYTES); throws for anything else. */

@@ -8,7 +8,7 @@
 // common count below) with optional columns that are often empty. The header itself names
 // most of its columns, so it never looks like that; a file whose header names one column out
 // of many is the one it would misread, which is why analyze says what it skipped and
-// `--header-row` overrides it.
+// `headerRow` overrides it.
 
 /** Rows looked at: enough to see the table's shape, cheap to scan. */
 export const HEADER_SEARCH_ROWS = 30;

@@ -1,5 +1,5 @@
 // Where the header row is: the first row, the row after a detected title block, or the line
-// the user names with --header-row. Rows above it are skipped and said so, never silently.
+// the caller names (headerRow). Rows above it are skipped and said so, never silently.
 
 import { quoteValue } from '../../contacts/quote-value.js';
 import { ImportError } from '../../errors.js';
@@ -12,7 +12,8 @@ export function checkHeaderRow(value: number, file: string): number {
   if (!Number.isSafeInteger(value) || value < 1) {
     throw new ImportError('USAGE', `the header row must be a line number from 1, got ${value}`, {
       file,
-      hint: 'pass --header-row with the 1-based line (or sheet row) of the column names',
+      hint: 'set headerRow to the 1-based line (or sheet row) of the column names',
+      options: ['headerRow'],
     });
   }
   return value;
@@ -45,14 +46,15 @@ export class SkippedRows {
   }
 }
 
-/** --header-row named a line that is not the start of a row. */
+/** headerRow named a line that is not the start of a row. */
 export function headerRowMissing(file: string, wanted: number, next: number | undefined, unit: 'line' | 'row'): ImportError {
   const where =
     next === undefined
       ? `there is no row at or after ${unit} ${wanted}`
       : `${unit} ${wanted} is blank or inside a multi-line value; the next row starts at ${unit} ${next}`;
-  return new ImportError('USAGE', `--header-row ${wanted}: ${where} in ${file}`, {
+  return new ImportError('USAGE', `header row ${wanted}: ${where} in ${file}`, {
     file,
-    hint: `pass the ${unit} number of the column names${next === undefined ? '' : ` (e.g. --header-row ${next})`}`,
+    hint: `set headerRow to the ${unit} number of the column names${next === undefined ? '' : ` (e.g. ${next})`}`,
+    options: ['headerRow'],
   });
 }

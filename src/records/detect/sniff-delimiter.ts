@@ -23,7 +23,8 @@ export function normalizeDelimiter(delimiter: string, fileName: string): string 
   if ([...value].length !== 1 || value === '"' || value === '\r' || value === '\n') {
     throw new ImportError('USAGE', `invalid delimiter ${JSON.stringify(delimiter)}`, {
       file: fileName,
-      hint: 'use one character such as "," ";" "|" or "tab", or leave it out to detect it',
+      hint: 'set delimiter to one character such as "," ";" "|" or "tab", or leave it out to detect it',
+      options: ['delimiter'],
     });
   }
   return value;

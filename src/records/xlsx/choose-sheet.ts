@@ -14,6 +14,7 @@ export function chooseSheet(names: string[], wanted: string | undefined, file: s
   }
   throw new ImportError('NOT_FOUND', `${file} has no sheet ${JSON.stringify(wanted)}`, {
     file,
-    hint: `choose a sheet by name or number (1-${names.length}): ${available}`,
+    hint: `set sheet to a sheet's name or number (1-${names.length}): ${available}`,
+    options: ['sheet'],
   });
 }

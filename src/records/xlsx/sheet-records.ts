@@ -149,7 +149,7 @@ export async function readSheetRecords(sheet: Sheet, options: ReadOptions): Prom
   const file = options.fileName;
   const { kind, name } = sheet;
   const earlier = options.format?.type === kind ? options.format : undefined;
-  // The header is the row asked for (--header-row, or an earlier analysis), else the first
+  // The header is the row asked for (headerRow, or an earlier analysis), else the first
   // non-empty row, unless the first rows look like a title block (find-header-row.ts).
   const explicitHeaderRow = options.headerRow === undefined ? undefined : checkHeaderRow(options.headerRow, file);
   const wanted = explicitHeaderRow ?? earlier?.headerRow;
@@ -160,7 +160,8 @@ export async function readSheetRecords(sheet: Sheet, options: ReadOptions): Prom
   if (!found.found || found.header === undefined) {
     throw new ImportError('EMPTY_FILE', `sheet "${name}" of ${file} has no header row`, {
       file,
-      hint: 'put the column names in the first row, or choose another sheet with --sheet',
+      hint: 'put the column names in the first row, or set sheet to another sheet',
+      options: ['sheet'],
     });
   }
   const header = found.header;

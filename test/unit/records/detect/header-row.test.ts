@@ -53,13 +53,15 @@ describe('CSV header row', () => {
   it('refuses a headerRow that is blank, inside a value or past the end', async () => {
     const blank = (await caught(() => readAll(REPORT, { headerRow: 3 }))) as ImportError;
     expect(blank.code).toBe('USAGE');
-    expect(blank.message).toBe('--header-row 3: line 3 is blank or inside a multi-line value; the next row starts at line 4 in contacts.csv');
+    expect(blank.message).toBe('header row 3: line 3 is blank or inside a multi-line value; the next row starts at line 4 in contacts.csv');
+    expect(blank.hintFor()).toBe('set headerRow to the line number of the column names (e.g. 4)');
+    expect(blank.options).toEqual(['headerRow']);
 
     const inside = (await caught(() => readAll('Email,Notes\na@b.c,"one\ntwo"\nb@c.d,x\n', { headerRow: 3 }))) as ImportError;
     expect(inside.message).toMatch(/line 3 is blank or inside a multi-line value/);
 
     const past = (await caught(() => readAll(REPORT, { headerRow: 50 }))) as ImportError;
-    expect(past.message).toBe('--header-row 50: there is no row at or after line 50 in contacts.csv');
+    expect(past.message).toBe('header row 50: there is no row at or after line 50 in contacts.csv');
 
     const zero = (await caught(() => readAll(REPORT, { headerRow: 0 }))) as ImportError;
     expect(zero.code).toBe('USAGE');

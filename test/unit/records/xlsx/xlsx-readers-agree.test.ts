@@ -18,7 +18,7 @@ import { spoolToFile } from '../../../../src/records/xlsx/zip/spool-file.js';
 import { openStreamedSheet } from '../../../../src/records/xlsx/streamed-xlsx-sheet.js';
 import { collect } from '../records-test-helpers.js';
 
-const FIXTURES = path.resolve(import.meta.dirname, '../../../fixtures/real-world');
+const FIXTURES = path.resolve(import.meta.dirname, '../../../../fixtures/real-world');
 
 async function readWith(open: (options: ReadOptions) => Promise<Sheet>, options: ReadOptions) {
   try {
