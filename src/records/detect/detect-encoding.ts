@@ -6,7 +6,7 @@
 import { isUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
 import { ImportError } from '../../errors.js';
-import { scanUtf8, type InvalidUtf8 } from '../csv/scan-utf8.js';
+import { scanUtf8, withoutIncompleteTail, type InvalidUtf8 } from '../csv/utf8-check.js';
 
 export interface DetectedEncoding {
   /** An iconv-lite encoding name. */
@@ -50,20 +50,6 @@ function looksLikeDamagedUtf8(sample: Buffer): boolean {
   const invalid: InvalidUtf8[] = [];
   const multibyte = scanUtf8(sample, 0, invalid);
   return multibyte > 0 && multibyte >= Math.min(invalid.length, 3);
-}
-
-/**
- * The sample is cut at an arbitrary byte, possibly inside a multi-byte character; that
- * partial character must not make a UTF-8 file look invalid.
- */
-export function withoutIncompleteTail(sample: Buffer): Buffer {
-  for (let back = 1; back <= Math.min(4, sample.length); back++) {
-    const byte = sample[sample.length - back]!;
-    if ((byte & 0xc0) === 0x80) continue; // continuation byte: keep looking for the lead
-    const length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
-    return length > back ? sample.subarray(0, sample.length - back) : sample;
-  }
-  return sample;
 }
 
 /** True for the names under which the parser can take the bytes as they are. */

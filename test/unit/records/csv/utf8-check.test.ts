@@ -1,8 +1,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
-import { scanUtf8 } from '../../../../src/records/csv/scan-utf8.js';
-import { Utf8Check } from '../../../../src/records/csv/utf8-check.js';
+import { scanUtf8, Utf8Check } from '../../../../src/records/csv/utf8-check.js';
 
 async function check(bytes: Buffer, chunk: number): Promise<{ out: Buffer; found: Array<{ offset: number; byte: number }> }> {
   const chunks: Buffer[] = [];

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  checkEncoding,
-  detectEncoding,
-  isUtf8Encoding,
-  withoutIncompleteTail,
-} from '../../../../src/records/detect/detect-encoding.js';
+import { withoutIncompleteTail } from '../../../../src/records/csv/utf8-check.js';
+import { checkEncoding, detectEncoding, isUtf8Encoding } from '../../../../src/records/detect/detect-encoding.js';
 import { ImportError } from '../../../../src/errors.js';
 
 describe('detectEncoding', () => {
