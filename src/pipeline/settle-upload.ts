@@ -6,7 +6,7 @@ import type { Context } from './context.js';
 
 /**
  * A presigned upload's kind is unknown when its session opens: the bytes go from the client
- * straight to S3. On the first read the head of the object is sniffed, as `upload` sniffs a
+ * straight to S3 (and a record written by an older version may lack the kind). On the first read the head of the object is sniffed, as `upload` sniffs a
  * local file, and the record is updated with the kind and the real size. The returned stream
  * replays those head bytes, so the object is read once.
  */

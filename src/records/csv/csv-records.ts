@@ -10,7 +10,6 @@ import { ControlCharacters } from '../control-characters.js';
 import { CsvLines, type Line } from './csv-lines.js';
 import { CsvSyntaxError, CsvTokenizer, type CsvRecord } from './csv-tokenizer.js';
 import { checkEncoding, detectEncoding, isUtf8Encoding } from '../detect/detect-encoding.js';
-import { detectFileKind, MAGIC_HEAD_BYTES } from '../detect/detect-file-kind.js';
 import { findHeaderRow, HEADER_SEARCH_ROWS } from '../detect/find-header-row.js';
 import { checkHeaderRow, headerRowMissing, SkippedRows } from '../detect/header-row.js';
 import { LineList } from '../line-list.js';
@@ -39,20 +38,9 @@ export async function readCsvRecords(source: ByteSource, options: ReadOptions): 
   );
   if (head.length === 0) throw noHeader(file, 'is empty');
 
-  let encoding: string;
-  if (encodingOption === undefined) {
-    // Upload already checked this; a stream handed straight to the library may not have been.
-    const kind = detectFileKind(head.subarray(0, MAGIC_HEAD_BYTES), file);
-    if (kind !== 'csv') {
-      throw new ImportError('UNSUPPORTED_FILE', `${file} is an ${kind.toUpperCase()} workbook, not CSV text`, {
-        file,
-        hint: 'read it as a spreadsheet (upload it again so its type is detected)',
-      });
-    }
-    encoding = detectEncoding(head, complete).encoding;
-  } else {
-    encoding = checkEncoding(encodingOption, file);
-  }
+  // The kind was decided at upload (or by readRecords); only the text's encoding is left.
+  const encoding =
+    encodingOption === undefined ? detectEncoding(head, complete).encoding : checkEncoding(encodingOption, file);
 
   // iconv strips a BOM for the BOM-aware encodings, so the sniffer never sees one.
   const sample = iconv.decode(head.subarray(0, SNIFF_SAMPLE_BYTES), encoding);

@@ -6,31 +6,33 @@
 import { ImportError } from '../../errors.js';
 import type { ByteSource } from '../byte-source.js';
 import { checkWorkbookZip } from './zip/check-workbook-zip.js';
-import { detectFileKind, MAGIC_HEAD_BYTES } from '../detect/detect-file-kind.js';
 import { NotStreamable } from './not-streamable.js';
 import type { ReadOptions, RecordSource } from '../record-source.js';
 import { readSheetRecords } from './sheet-records.js';
 import { openSheetJsSheet } from './sheetjs-sheet.js';
 import { spoolToFile } from './zip/spool-file.js';
 import { openStreamedSheet } from './streamed-xlsx-sheet.js';
-import { unreadableSpreadsheet } from './unreadable-spreadsheet.js';
 
-type SpreadsheetKind = 'xlsx' | 'xls';
+export type SpreadsheetKind = 'xlsx' | 'xls';
 
-export async function readSpreadsheetRecords(source: ByteSource, options: ReadOptions): Promise<RecordSource> {
+/** `kind` was decided once, from the first bytes (at upload, or by readRecords). */
+export async function readSpreadsheetRecords(
+  source: ByteSource,
+  kind: SpreadsheetKind,
+  options: ReadOptions,
+): Promise<RecordSource> {
   const file = options.fileName;
-  const kind: SpreadsheetKind = options.kind === 'xls' ? 'xls' : 'xlsx';
   const bytesRead = (): number => source.bytesRead();
   if (kind === 'xls') {
     const bytes = await source.readAll();
-    checkKind(bytes.length, bytes.subarray(0, MAGIC_HEAD_BYTES), file, kind);
+    checkNotEmpty(bytes.length, file);
     return readSheetRecords(await openSheetJsSheet(bytes, kind, options, bytesRead), options);
   }
 
   const spool = await spoolToFile(source, file);
   let streaming = false;
   try {
-    checkKind(spool.size, spool.read(0, MAGIC_HEAD_BYTES), file, kind);
+    checkNotEmpty(spool.size, file);
     // Zip bombs, non-workbook archives and DTDs are refused before anything is parsed.
     const entries = await checkWorkbookZip(spool, file);
     try {
@@ -51,15 +53,11 @@ export async function readSpreadsheetRecords(source: ByteSource, options: ReadOp
   }
 }
 
-/** SheetJS reads almost anything (plain text becomes a CSV workbook); insist on the kind. */
-function checkKind(size: number, head: Buffer, file: string, kind: SpreadsheetKind): void {
+function checkNotEmpty(size: number, file: string): void {
   if (size === 0) {
     throw new ImportError('EMPTY_FILE', `${file} is empty`, {
       file,
       hint: 'upload a file with a header row and at least one contact',
     });
-  }
-  if (detectFileKind(head, file) !== kind) {
-    throw unreadableSpreadsheet(file, kind, `it is not an ${kind.toUpperCase()} file`);
   }
 }
