@@ -11,7 +11,7 @@ import type { Sheet } from './sheet-records.js';
 import { sheetXmlRows } from './sheet-xml-rows.js';
 import { unreadableSpreadsheet } from './unreadable-spreadsheet.js';
 import { readWorkbookLayout } from './workbook-layout.js';
-import type { ZipEntry } from './zip/zip-directory.js';
+import type { ZipEntry } from './zip/read-zip-entries.js';
 import { readZipPart, streamZipPart } from './zip/zip-part.js';
 
 export async function openStreamedSheet(

@@ -6,7 +6,7 @@ import { NotStreamable } from './not-streamable.js';
 import type { RandomAccess } from './zip/random-access.js';
 import { attribute, parseXml } from './xml/xml-parser.js';
 import { decodeEscapes } from './xml/xml-text.js';
-import type { ZipEntry } from './zip/zip-directory.js';
+import type { ZipEntry } from './zip/read-zip-entries.js';
 import { readZipPart } from './zip/zip-part.js';
 
 export interface WorkbookSheet {

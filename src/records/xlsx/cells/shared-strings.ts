@@ -6,7 +6,7 @@ import { NotStreamable } from '../not-streamable.js';
 import type { RandomAccess } from '../zip/random-access.js';
 import { StringItem } from './string-item.js';
 import { xmlParser } from '../xml/xml-parser.js';
-import type { ZipEntry } from '../zip/zip-directory.js';
+import type { ZipEntry } from '../zip/read-zip-entries.js';
 import { streamZipPart } from '../zip/zip-part.js';
 
 /** The strings by index; undefined for an item without text. */

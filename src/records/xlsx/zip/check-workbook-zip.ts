@@ -11,7 +11,7 @@ import { constants as bufferConstants } from 'node:buffer';
 import { createInflateRaw } from 'node:zlib';
 import { ImportError } from '../../../errors.js';
 import { bufferAccess, type RandomAccess } from './random-access.js';
-import { readZipDirectory, ZipFormatError, type ZipEntry } from './zip-directory.js';
+import { readZipEntries, ZipFormatError, type ZipEntry } from './read-zip-entries.js';
 
 export const ZIP_LIMITS = {
   /** Excel writes a few dozen parts; 10,000 leaves room for thousands of sheets or images. */
@@ -37,7 +37,7 @@ export async function checkWorkbookZip(input: Buffer | RandomAccess, file: strin
   const bytes = Buffer.isBuffer(input) ? bufferAccess(input) : input;
   let entries: ZipEntry[];
   try {
-    entries = readZipDirectory(bytes, ZIP_LIMITS.maxEntries, (count) =>
+    entries = await readZipEntries(bytes, ZIP_LIMITS.maxEntries, (count) =>
       refused(file, 'TOO_LARGE', `it has ${count} parts; at most ${ZIP_LIMITS.maxEntries} are accepted`),
     );
   } catch (error) {

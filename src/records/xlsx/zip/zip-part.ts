@@ -5,7 +5,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import { inflateRawSync, createInflateRaw } from 'node:zlib';
 import type { RandomAccess } from './random-access.js';
-import type { ZipEntry } from './zip-directory.js';
+import type { ZipEntry } from './read-zip-entries.js';
 
 export function readZipPart(zip: RandomAccess, entry: ZipEntry): string {
   const data = zip.read(entry.dataOffset, entry.compressedSize);
