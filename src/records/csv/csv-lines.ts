@@ -68,7 +68,8 @@ export class CsvLines {
         this.#tokenizer.end(records);
       } else {
         const value = chunk.value;
-        this.#tokenizer.push(typeof value === 'string' ? Buffer.from(value, 'utf8') : value, records);
+        // Text from iconv-lite goes in as the strings it decoded: decoded once, never re-encoded.
+        this.#tokenizer.push(value, records);
       }
     } catch (error) {
       // Records completed before the error still come first, as they would from a stream.

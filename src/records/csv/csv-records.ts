@@ -168,7 +168,7 @@ function detectHeaderLine(sample: string, complete: boolean, delimiter: string, 
   const read: CsvRecord[] = [];
   try {
     // A sample cut short keeps back its last, possibly partial, record.
-    tokenizer.push(Buffer.from(sample, 'utf8'), read);
+    tokenizer.push(sample, read);
     if (complete) tokenizer.end(read);
   } catch {
     // An unclosed quote: the rows before it still tell the shape, and the full read reports it.

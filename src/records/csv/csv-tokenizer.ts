@@ -1,5 +1,7 @@
-// Bytes of CSV text (UTF-8) → records of string fields, with the physical line each record
-// starts on and the file offset where it ends. A byte loop with the rules the reader used to
+// CSV text → records of string fields, with the physical line each record starts on and the
+// file offset where it ends. The text comes as UTF-8 bytes (most files: read as they are) or as
+// strings (other encodings, decoded once by iconv-lite); every character the rules look at is
+// ASCII, so one loop reads both, by byte or by UTF-16 code unit. A byte loop with the rules the reader used to
 // configure csv-parse with (bom, relax_quotes, relax_column_count, ltrim, skip_empty_lines,
 // CRLF/LF/CR record delimiters, max_record_size, from_line): ~1.3 s for 1M rows (127 MiB)
 // where csv-parse took ~7 s, as it handles every byte through several method calls and copies
@@ -33,7 +35,7 @@ export interface CsvRecord {
   controls?: true;
   /** Physical line the record starts on, from 1. */
   line: number;
-  /** File offset just past the record and its line break. */
+  /** Offset just past the record and its line break: in bytes, or characters for decoded text. */
   end: number;
 }
 
@@ -42,7 +44,7 @@ export interface CsvTokenizerOptions {
   delimiter: string;
   /** Physical line to start at (2 after a `sep=` line); lines before it are skipped unparsed. */
   fromLine?: number;
-  /** A record whose fields hold more bytes than this is refused. */
+  /** A record whose fields hold more bytes (characters, for decoded text) than this is refused. */
   maxRecordBytes: number;
 }
 
@@ -54,6 +56,14 @@ const TAB = 0x09;
 const FF = 0x0c;
 const DEL = 0x7f;
 const EMPTY = Buffer.alloc(0);
+const BOM = 0xfeff;
+
+/** A chunk of the text: UTF-8 bytes, or a string decoded from another encoding. */
+export type CsvChunk = Buffer | string;
+
+/** The byte or UTF-16 code unit at `i` (NaN or undefined past the end: equal to nothing). */
+const at = (buf: CsvChunk, i: number): number =>
+  typeof buf === 'string' ? buf.charCodeAt(i) : (buf[i] as number);
 
 /** Control characters ControlCharacters removes: all below 0x20 but TAB, LF, CR and NUL; and DEL. */
 const isControl = (c: number): boolean => (c < 0x20 && c !== TAB && c !== LF && c !== CR && c !== 0) || c === DEL;
@@ -62,8 +72,12 @@ const isControl = (c: number): boolean => (c < 0x20 && c !== TAB && c !== LF && 
 // a measurable share of the time with twelve fields a record.
 type Utf8Slicer = Buffer & { utf8Slice?(from: number, to: number): string };
 const hasUtf8Slice = typeof (Buffer.prototype as Utf8Slicer).utf8Slice === 'function';
-const decode = (buf: Buffer, from: number, to: number): string =>
-  hasUtf8Slice ? (buf as Utf8Slicer).utf8Slice!(from, to) : buf.toString('utf8', from, to);
+const decode = (buf: CsvChunk, from: number, to: number): string =>
+  typeof buf === 'string'
+    ? buf.slice(from, to)
+    : hasUtf8Slice
+      ? (buf as Utf8Slicer).utf8Slice!(from, to)
+      : buf.toString('utf8', from, to);
 
 /** Marks a record cut off by the end of the bytes pushed so far. */
 const INCOMPLETE = -1;
@@ -73,13 +87,15 @@ const INCOMPLETE = -1;
  * record cut by a chunk boundary is kept back and read again once the next chunk arrives.
  */
 export class CsvTokenizer {
-  readonly #delimiter: Buffer;
-  readonly #delimiterByte: number;
+  readonly #delimiter: string;
+  /** The delimiter in the text's units, set by the first chunk (bytes or a string). */
+  #delimiterUnits: CsvChunk | undefined;
+  #delimiterByte = 0;
   readonly #maxRecordBytes: number;
   #linesToSkip: number;
   #bomChecked = false;
   /** Bytes not yet turned into records (the start of a cut record). */
-  #rest: Buffer = EMPTY;
+  #rest: CsvChunk = EMPTY;
   /** File offset of #rest[0]. */
   #offset = 0;
   /** Line of #rest[0]. */
@@ -93,30 +109,50 @@ export class CsvTokenizer {
   #breaks = 0;
 
   constructor(options: CsvTokenizerOptions) {
-    this.#delimiter = Buffer.from(options.delimiter, 'utf8');
-    this.#delimiterByte = this.#delimiter[0]!;
+    this.#delimiter = options.delimiter;
     this.#maxRecordBytes = options.maxRecordBytes;
     this.#linesToSkip = Math.max(0, (options.fromLine ?? 1) - 1);
   }
 
   /** Reads the complete records of `chunk` (after what was kept back) into `out`. */
-  push(chunk: Buffer, out: CsvRecord[]): void {
-    this.#read(this.#rest.length === 0 ? chunk : Buffer.concat([this.#rest, chunk]), false, out);
+  push(chunk: CsvChunk, out: CsvRecord[]): void {
+    if (this.#delimiterUnits === undefined) this.#start(chunk);
+    const rest = this.#rest;
+    let text: CsvChunk;
+    if (rest.length === 0) text = chunk;
+    else if (typeof chunk === 'string') text = (rest as string) + chunk;
+    else text = Buffer.concat([rest as Buffer, chunk]);
+    this.#read(text, false, out);
   }
 
   /** The input has ended: reads what was kept back. */
   end(out: CsvRecord[]): void {
+    if (this.#delimiterUnits === undefined) this.#start(EMPTY);
     this.#read(this.#rest, true, out);
     this.#rest = EMPTY;
   }
 
-  #read(buf: Buffer, final: boolean, out: CsvRecord[]): void {
+  /** The first chunk tells whether the text is bytes or a string, for good. */
+  #start(chunk: CsvChunk): void {
+    const units = typeof chunk === 'string' ? this.#delimiter : Buffer.from(this.#delimiter, 'utf8');
+    this.#delimiterUnits = units;
+    this.#delimiterByte = at(units, 0);
+    if (typeof chunk === 'string') this.#rest = '';
+  }
+
+  #read(buf: CsvChunk, final: boolean, out: CsvRecord[]): void {
     let pos = 0;
     const n = buf.length;
     if (!this.#bomChecked) {
-      if (n < 3 && !final) return this.#keep(buf, 0);
-      this.#bomChecked = true;
-      if (n >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) pos = 3;
+      if (typeof buf === 'string') {
+        if (n < 1 && !final) return this.#keep(buf, 0);
+        this.#bomChecked = true;
+        if (buf.charCodeAt(0) === BOM) pos = 1;
+      } else {
+        if (n < 3 && !final) return this.#keep(buf, 0);
+        this.#bomChecked = true;
+        if (n >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) pos = 3;
+      }
     }
     while (this.#linesToSkip > 0 && pos < n) {
       const next = skipLine(buf, pos, final);
@@ -155,7 +191,7 @@ export class CsvTokenizer {
    * Reads one record from `pos` into #fields; returns the position after its line break, or
    * INCOMPLETE when the bytes end before the record does (and more may come).
    */
-  #readRecord(buf: Buffer, pos: number, final: boolean): number {
+  #readRecord(buf: CsvChunk, pos: number, final: boolean): number {
     const n = buf.length;
     const d = this.#delimiterByte;
     this.#breaks = 0;
@@ -164,7 +200,7 @@ export class CsvTokenizer {
       let p = pos;
       let c = 0;
       while (p < n) {
-        c = buf[p]!;
+        c = at(buf, p);
         if ((c === SPACE || c === TAB || c === FF) && !(c === d && this.#isDelimiter(buf, p))) p++;
         else break;
       }
@@ -180,7 +216,7 @@ export class CsvTokenizer {
       } else {
         const from = p;
         while (p < n) {
-          c = buf[p]!;
+          c = at(buf, p);
           if (c < 0x20 || c === d || c === DEL) {
             if (c === LF || c === CR || (c === d && this.#isDelimiter(buf, p))) break;
             if (isControl(c)) this.#controls = true;
@@ -193,7 +229,7 @@ export class CsvTokenizer {
         if (from === p && this.#fields.length === 1 && p < n && (c === LF || c === CR)) this.#fields.pop();
       }
       if (p >= n) return n;
-      c = buf[p]!;
+      c = at(buf, p);
       if (c === LF) {
         this.#breaks++;
         return p + 1;
@@ -201,14 +237,14 @@ export class CsvTokenizer {
       if (c === CR) {
         if (p + 1 >= n && !final) return INCOMPLETE;
         this.#breaks++;
-        return buf[p + 1] === LF ? p + 2 : p + 1;
+        return at(buf, p + 1) === LF ? p + 2 : p + 1;
       }
-      pos = p + this.#delimiter.length;
+      pos = p + this.#delimiterUnits!.length;
     }
   }
 
   /** Reads a quoted field from its opening quote at `p`; returns the position after it. */
-  #readQuoted(buf: Buffer, p: number, final: boolean): number {
+  #readQuoted(buf: CsvChunk, p: number, final: boolean): number {
     const n = buf.length;
     let value = '';
     let from = p + 1;
@@ -220,17 +256,17 @@ export class CsvTokenizer {
         this.#checkSize();
         throw new CsvSyntaxError('QUOTE_NOT_CLOSED', this.#recordLine);
       }
-      const c = buf[i]!;
+      const c = at(buf, i);
       if (c === CR) {
         if (i + 1 >= n && !final) return this.#cut(bytes + (i - from));
-        if (buf[i + 1] !== LF) this.#breaks++;
+        if (at(buf, i + 1) !== LF) this.#breaks++;
       } else if (c === LF) {
         this.#breaks++;
       } else if (isControl(c)) {
         this.#controls = true;
       } else if (c === QUOTE) {
         if (i + 1 >= n && !final) return this.#cut(bytes + (i - from));
-        const next = buf[i + 1];
+        const next = at(buf, i + 1);
         if (next === QUOTE) {
           // An escaped quote: keep one.
           value += decode(buf, from, i + 1);
@@ -241,7 +277,7 @@ export class CsvTokenizer {
         }
         value += decode(buf, from, i);
         bytes += i - from;
-        if (next === undefined || next === LF || next === CR || (next === this.#delimiterByte && this.#isDelimiter(buf, i + 1))) {
+        if (i + 1 >= n || next === LF || next === CR || (next === this.#delimiterByte && this.#isDelimiter(buf, i + 1))) {
           this.#fields.push(value);
           this.#recordBytes += bytes;
           return i + 1;
@@ -249,7 +285,7 @@ export class CsvTokenizer {
         // Text after the closing quote: the quotes are kept and the rest is read as it is.
         let end = i + 1;
         while (end < n) {
-          const e = buf[end]!;
+          const e = at(buf, end);
           if (e === LF || e === CR || (e === this.#delimiterByte && this.#isDelimiter(buf, end))) break;
           if (isControl(e)) this.#controls = true;
           end++;
@@ -262,15 +298,15 @@ export class CsvTokenizer {
     }
   }
 
-  #addField(buf: Buffer, from: number, to: number): void {
+  #addField(buf: CsvChunk, from: number, to: number): void {
     this.#fields.push(from === to ? '' : decode(buf, from, to));
     this.#recordBytes += to - from;
   }
 
-  #isDelimiter(buf: Buffer, p: number): boolean {
-    const delimiter = this.#delimiter;
+  #isDelimiter(buf: CsvChunk, p: number): boolean {
+    const delimiter = this.#delimiterUnits!;
     if (delimiter.length === 1) return true;
-    for (let j = 1; j < delimiter.length; j++) if (buf[p + j] !== delimiter[j]) return false;
+    for (let j = 1; j < delimiter.length; j++) if (at(buf, p + j) !== at(delimiter, j)) return false;
     return true;
   }
 
@@ -287,21 +323,22 @@ export class CsvTokenizer {
     }
   }
 
-  #keep(buf: Buffer, from: number): void {
+  #keep(buf: CsvChunk, from: number): void {
     this.#offset += from;
-    this.#rest = from >= buf.length ? EMPTY : buf.subarray(from);
+    if (typeof buf === 'string') this.#rest = from >= buf.length ? '' : buf.slice(from);
+    else this.#rest = from >= buf.length ? EMPTY : buf.subarray(from);
   }
 }
 
 /** Position after the line break ending the line at `pos`, or INCOMPLETE. */
-function skipLine(buf: Buffer, pos: number, final: boolean): number {
+function skipLine(buf: CsvChunk, pos: number, final: boolean): number {
   const n = buf.length;
   for (let i = pos; i < n; i++) {
-    const c = buf[i];
+    const c = at(buf, i);
     if (c === LF) return i + 1;
     if (c === CR) {
       if (i + 1 >= n) return final ? n : INCOMPLETE;
-      return buf[i + 1] === LF ? i + 2 : i + 1;
+      return at(buf, i + 1) === LF ? i + 2 : i + 1;
     }
   }
   return final ? n : INCOMPLETE;
