@@ -48,39 +48,9 @@ export interface CsvTokenizerOptions {
   maxRecordBytes: number;
 }
 
-const QUOTE = 0x22;
-const CR = 0x0d;
-const LF = 0x0a;
-const SPACE = 0x20;
-const TAB = 0x09;
-const FF = 0x0c;
-const DEL = 0x7f;
-const EMPTY = Buffer.alloc(0);
-const BOM = 0xfeff;
+import { at, BOM, CR, decode, DEL, EMPTY, FF, INCOMPLETE, isControl, LF, QUOTE, SPACE, skipLine, TAB, type CsvChunk } from './csv-chunk.js';
 
-/** A chunk of the text: UTF-8 bytes, or a string decoded from another encoding. */
-export type CsvChunk = Buffer | string;
-
-/** The byte or UTF-16 code unit at `i` (NaN or undefined past the end: equal to nothing). */
-const at = (buf: CsvChunk, i: number): number =>
-  typeof buf === 'string' ? buf.charCodeAt(i) : (buf[i] as number);
-
-/** Control characters ControlCharacters removes: all below 0x20 but TAB, LF, CR and NUL; and DEL. */
-const isControl = (c: number): boolean => (c < 0x20 && c !== TAB && c !== LF && c !== CR && c !== 0) || c === DEL;
-
-// Buffer#utf8Slice is what toString('utf8', from, to) ends in, without its argument handling:
-// a measurable share of the time with twelve fields a record.
-type Utf8Slicer = Buffer & { utf8Slice?(from: number, to: number): string };
-const hasUtf8Slice = typeof (Buffer.prototype as Utf8Slicer).utf8Slice === 'function';
-const decode = (buf: CsvChunk, from: number, to: number): string =>
-  typeof buf === 'string'
-    ? buf.slice(from, to)
-    : hasUtf8Slice
-      ? (buf as Utf8Slicer).utf8Slice!(from, to)
-      : buf.toString('utf8', from, to);
-
-/** Marks a record cut off by the end of the bytes pushed so far. */
-const INCOMPLETE = -1;
+export type { CsvChunk };
 
 /**
  * Push chunks in file order, then call end(). Records are appended to the array given; a
@@ -328,18 +298,4 @@ export class CsvTokenizer {
     if (typeof buf === 'string') this.#rest = from >= buf.length ? '' : buf.slice(from);
     else this.#rest = from >= buf.length ? EMPTY : buf.subarray(from);
   }
-}
-
-/** Position after the line break ending the line at `pos`, or INCOMPLETE. */
-function skipLine(buf: CsvChunk, pos: number, final: boolean): number {
-  const n = buf.length;
-  for (let i = pos; i < n; i++) {
-    const c = at(buf, i);
-    if (c === LF) return i + 1;
-    if (c === CR) {
-      if (i + 1 >= n) return final ? n : INCOMPLETE;
-      return at(buf, i + 1) === LF ? i + 2 : i + 1;
-    }
-  }
-  return final ? n : INCOMPLETE;
 }

@@ -62,6 +62,20 @@ function withTokenizer(bytes: Buffer, delimiter: string, fromLine: number, chunk
   return { records: out.map(({ fields, line }) => ({ fields, line })) };
 }
 
+/** The same text as decoded strings (what iconv-lite gives for a non-UTF-8 file). */
+function withStrings(text: string, delimiter: string, fromLine: number, chunk: number): Outcome {
+  const tokenizer = new CsvTokenizer({ delimiter, fromLine, maxRecordBytes: MAX });
+  const out: CsvRecord[] = [];
+  try {
+    for (let i = 0; i < text.length; i += chunk) tokenizer.push(text.slice(i, i + chunk), out);
+    tokenizer.end(out);
+  } catch (error) {
+    if (!(error instanceof CsvSyntaxError)) throw error;
+    return { records: out.map(({ fields, line }) => ({ fields, line })), error: { code: error.code, line: error.line } };
+  }
+  return { records: out.map(({ fields, line }) => ({ fields, line })) };
+}
+
 const PIECES = [',', ';', '"', '""', '"', '\r\n', '\n', '\r', ' ', '  ', '\t', '\f', 'a', 'bc', 'é', '😀', 'x@y.z', '\x0b'];
 
 describe('CsvTokenizer against csv-parse', () => {
@@ -108,5 +122,20 @@ describe('CsvTokenizer against csv-parse', () => {
     tokenizer.end(out);
     expect(out.map((r) => r.end)).toEqual([8, 17, 21]);
     expect(out.map((r) => r.line)).toEqual([1, 2, 4]);
+  });
+
+  it('reads decoded strings as it reads UTF-8 bytes, on 3000 random inputs in random chunks', () => {
+    const random = prng(11);
+    for (let n = 0; n < 3000; n++) {
+      const parts: string[] = [];
+      const count = Math.floor(random() * 40);
+      for (let i = 0; i < count; i++) parts.push(PIECES[Math.floor(random() * PIECES.length)]!);
+      const delimiter = random() < 0.7 ? ',' : random() < 0.5 ? '\t' : ';';
+      if (random() < 0.1) parts.unshift('\ufeff');
+      const text = parts.join('');
+      const expected = withTokenizer(Buffer.from(text, 'utf8'), delimiter, 1, text.length + 1);
+      const actual = withStrings(text, delimiter, 1, 1 + Math.floor(random() * 8));
+      expect({ input: JSON.stringify(text), ...actual }).toEqual({ input: JSON.stringify(text), ...expected });
+    }
   });
 });
