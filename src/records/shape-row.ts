@@ -51,7 +51,7 @@ export function tooManyColumns(file: string, count: number, line: number): Impor
     {
       file,
       line,
-      hint: 'remove unused columns, or check that the right delimiter was used (set delimiter)',
+      hint: 'remove unused columns, or set delimiter if the columns were split on the wrong character',
       options: ['delimiter'],
     },
   );

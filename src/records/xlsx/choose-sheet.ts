@@ -12,9 +12,10 @@ export function chooseSheet(names: string[], wanted: string | undefined, file: s
     const index = Number(wanted);
     if (index >= 1 && index <= names.length) return names[index - 1]!;
   }
-  throw new ImportError('NOT_FOUND', `${file} has no sheet ${JSON.stringify(wanted)}`, {
+  // The names go in the message: a hint's words may be rendered as options (a sheet named "sheet").
+  throw new ImportError('NOT_FOUND', `${file} has no sheet ${JSON.stringify(wanted)}; its sheets are ${available}`, {
     file,
-    hint: `set sheet to a sheet's name or number (1-${names.length}): ${available}`,
+    hint: `set sheet to one of their names or numbers (1-${names.length})`,
     options: ['sheet'],
   });
 }

@@ -160,7 +160,7 @@ export async function readSheetRecords(sheet: Sheet, options: ReadOptions): Prom
   if (!found.found || found.header === undefined) {
     throw new ImportError('EMPTY_FILE', `sheet "${name}" of ${file} has no header row`, {
       file,
-      hint: 'put the column names in the first row, or set sheet to another sheet',
+      hint: 'put the column names in the first row, or set sheet to choose another one',
       options: ['sheet'],
     });
   }
