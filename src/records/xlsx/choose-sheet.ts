@@ -12,10 +12,9 @@ export function chooseSheet(names: string[], wanted: string | undefined, file: s
     const index = Number(wanted);
     if (index >= 1 && index <= names.length) return names[index - 1]!;
   }
-  // The names go in the message: a hint's words may be rendered as options (a sheet named "sheet").
-  throw new ImportError('NOT_FOUND', `${file} has no sheet ${JSON.stringify(wanted)}; its sheets are ${available}`, {
+  throw new ImportError('NOT_FOUND', `${file} has no sheet ${JSON.stringify(wanted)}`, {
     file,
-    hint: `set sheet to one of their names or numbers (1-${names.length})`,
+    hint: `set sheet to one of its sheets, by name or number (1-${names.length}): ${available}`,
     options: ['sheet'],
   });
 }
