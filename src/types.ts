@@ -77,8 +77,12 @@ export interface UploadRecord {
   /** Bytes stored; for a presigned upload not yet read, the size the client declared. */
   size: number;
   fileName: string;
-  /** 'pending': a presigned upload whose bytes have not been read yet; the first read sniffs them. */
-  kind: FileKind | 'pending';
+  /**
+   * Decided once from the first bytes and trusted by every later read. 'pending': a presigned
+   * upload whose bytes have not been read yet; the first read sniffs them (as it does for a
+   * record without a kind, written by an older version).
+   */
+  kind?: FileKind | 'pending';
   /** SHA-256 of the stored bytes (hex); unknown for presigned uploads. */
   sha256?: string;
   uploadedAt: string;

@@ -33,9 +33,12 @@ export async function openFileRecords(
   }
   let input = await ctx.files.open(upload.key);
   let kind = upload.kind;
-  if (kind === 'pending') ({ kind, input } = await settleUpload(ctx, upload, input, stat.size));
+  // The kind is decided once and kept in the upload record; a presigned upload, or a record
+  // written before the kind was kept, has it decided now (and saved) from the first bytes.
+  if (kind === undefined || kind === 'pending') ({ kind, input } = await settleUpload(ctx, upload, input, stat.size));
   const source = await readRecords(input, {
     kind,
+    kindDetected: true,
     fileName: upload.fileName,
     maxRows: ctx.config.maxRows,
     ...options,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { fileTooLarge, ImportError, toImportError } from '../errors.js';
-import { sniffFileKind } from '../records/sniff-file-kind.js';
+import { sniffFileKind } from '../records/detect/detect-file-kind.js';
 import { limitBytes } from '../streams/limit-bytes.js';
 import type { UploadRecord, UploadResult } from '../types.js';
 import { STORAGE_KEYS } from '../types.js';

@@ -1,12 +1,12 @@
 import type { Readable } from 'node:stream';
-import { sniffFileKind } from '../records/sniff-file-kind.js';
+import { sniffFileKind } from '../records/detect/detect-file-kind.js';
 import type { FileKind, UploadRecord } from '../types.js';
 import { STORAGE_KEYS } from '../types.js';
 import type { Context } from './context.js';
 
 /**
  * A presigned upload's kind is unknown when its session opens: the bytes go from the client
- * straight to S3. On the first read the head of the object is sniffed, as `upload` sniffs a
+ * straight to S3 (and a record written by an older version may lack the kind). On the first read the head of the object is sniffed, as `upload` sniffs a
  * local file, and the record is updated with the kind and the real size. The returned stream
  * replays those head bytes, so the object is read once.
  */

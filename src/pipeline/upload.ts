@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileTooLarge, ImportError, toImportError } from '../errors.js';
 import { makeStorageKey } from '../files/make-storage-key.js';
-import { sniffFileKind } from '../records/sniff-file-kind.js';
+import { sniffFileKind } from '../records/detect/detect-file-kind.js';
 import { limitBytes } from '../streams/limit-bytes.js';
 import type { ProgressListener, UploadRecord, UploadResult } from '../types.js';
 import { STORAGE_KEYS } from '../types.js';

@@ -1,8 +1,10 @@
 import type { FileFormat, FileKind, SourceRecord } from '../types.js';
 
 export interface ReadOptions {
-  /** What the bytes are, as detected at upload. */
-  kind: FileKind;
+  /** What the bytes are: checked against their first bytes (unless kindDetected); detected when absent. */
+  kind?: FileKind;
+  /** `kind` was detected from these very bytes (at upload): trusted, not detected again. */
+  kindDetected?: boolean;
   /** Shown in error messages. */
   fileName: string;
   /** Overrides detection (an iconv-lite encoding name). */

@@ -51,7 +51,8 @@ export function tooManyColumns(file: string, count: number, line: number): Impor
     {
       file,
       line,
-      hint: 'remove unused columns, or check that the right delimiter was used (--delimiter)',
+      hint: 'remove unused columns, or set delimiter if the columns were split on the wrong character',
+      options: ['delimiter'],
     },
   );
 }

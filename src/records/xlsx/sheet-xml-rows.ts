@@ -1,0 +1,186 @@
+// A worksheet's XML (`<sheetData><row><c>`) as rows of cells, parsed as a stream: memory
+// holds one row at a time. Cells are built as SheetJS builds them ({t, v, w}), so cell-text.ts
+// gives them the same text. What SheetJS would read differently from a plain in-order
+// reading (rows out of order, a cell filed under another row, ISO date cells) is
+// NotStreamable; a caller finds that out in its first pass, before any record is given out.
+
+import type { CellFormats } from './cells/cell-formats.js';
+import { parseCellRef } from './cells/cell-ref.js';
+import type { Cell } from './cells/cell-text.js';
+import { NotStreamable } from './not-streamable.js';
+import type { SharedStrings } from './cells/shared-strings.js';
+import type { SheetRow } from './sheet-records.js';
+import { StringItem } from './cells/string-item.js';
+import { xmlParser } from './xml/xml-parser.js';
+import { decodeEscapes, formulaStringValue } from './xml/xml-text.js';
+
+export interface SheetContext {
+  part: string;
+  strings: SharedStrings;
+  formats: CellFormats;
+  date1904: boolean;
+}
+
+/** 1899-12-30, day 0 of Excel's 1900 date system, in ms. */
+const DAY_ZERO = Date.UTC(1899, 11, 30, 0, 0, 0);
+
+/**
+ * A date serial as a Date with the wall-clock time in its UTC fields, or the serial itself
+ * for 1900-02-29, which Excel counts but never was. Computed as SheetJS computes it, so the
+ * two readers agree to the millisecond.
+ */
+function serialDate(serial: number): Date | number {
+  if (serial >= 60 && serial < 61) return serial;
+  return new Date((serial > 60 ? serial : serial + 1) * 24 * 60 * 60 * 1000 + DAY_ZERO);
+}
+
+/**
+ * `needText(row)` false: the row's numbers are not given their formatted text (`w`), which
+ * only a pass that merely looks for used columns can do without.
+ */
+export async function* sheetXmlRows(
+  chunks: AsyncIterable<string>,
+  context: SheetContext,
+  needText: (row: number) => boolean = () => true,
+): AsyncGenerator<SheetRow> {
+  const { part, strings, formats, date1904 } = context;
+  const ready: SheetRow[] = [];
+  let inData = false;
+  let rowNumber = 0;
+  let lastRow = -1;
+  let cells: Array<Cell | undefined> | undefined;
+  let column = -1;
+  // The cell being read.
+  let inCell = false;
+  let cellColumn = 0;
+  let type: string | undefined;
+  let style: string | undefined;
+  let value: string | undefined;
+  let vState: 'before' | 'in' | 'done' = 'before';
+  let inline: StringItem | undefined;
+  let inlineState: 'before' | 'in' | 'done' = 'before';
+
+  const fail = (why: string): never => {
+    throw new NotStreamable(`${part}: ${why}`);
+  };
+
+  const endCell = (): void => {
+    inCell = false;
+    const text = value === undefined || value === '' ? undefined : decodeEscapes(value);
+    let cell: Cell;
+    if (type === undefined && text === undefined) return;
+    switch (type || 'n') {
+      case 'n': {
+        if (text === undefined) return;
+        const v = Number.parseFloat(text);
+        const format = formats.of(style);
+        if (format.isDate && formats.datesKnown) {
+          const date = serialDate(date1904 ? v + 1462 : v);
+          cell = date instanceof Date ? { t: 'd', v: date } : { t: 'n', v: date, w: formats.text(format, v) };
+        } else {
+          const w = (format.isGeneral && Number.isInteger(v)) || !needText(lastRow) ? undefined : formats.text(format, v);
+          cell = { t: 'n', v, w };
+        }
+        break;
+      }
+      case 's': {
+        if (text === undefined) return;
+        const index = Number.parseInt(text, 10);
+        if (!(index >= 0 && index < strings.length)) fail(`a cell refers to shared string ${text}, which does not exist`);
+        cell = { t: 's', v: strings[index] };
+        break;
+      }
+      case 'str':
+        cell = { t: 's', v: text === undefined ? '' : formulaStringValue(text) };
+        break;
+      case 'inlineStr':
+        cell = { t: 's', v: inlineState === 'done' ? inline!.value() : '' };
+        break;
+      case 'b':
+        cell = { t: 'b', v: text === '1' || text === 'true' };
+        break;
+      case 'e':
+        cell = { t: 'e', w: text };
+        break;
+      default:
+        return fail(`a cell of type "${type}"`);
+    }
+    cells![cellColumn] = cell;
+  };
+
+  const parser = xmlParser(part, {
+    open(name, attributes, selfClosing) {
+      if (!inData) {
+        if (name === 'sheetData') inData = !selfClosing;
+        return;
+      }
+      if (inCell) {
+        if (inline !== undefined && inlineState === 'in') inline.open(name, selfClosing);
+        else if (name === 'v' && vState === 'before' && !selfClosing) {
+          vState = 'in';
+          value = '';
+        } else if (name === 'is' && inlineState === 'before' && !selfClosing) {
+          inlineState = 'in';
+          inline = new StringItem();
+        }
+        return;
+      }
+      if (name === 'row') {
+        const r = attributes.r;
+        rowNumber = r === undefined ? rowNumber + 1 : Number.parseInt(r, 10);
+        if (!(rowNumber > lastRow + 1)) fail(`row ${r ?? rowNumber} is out of order`);
+        lastRow = rowNumber - 1;
+        cells = [];
+        column = -1;
+      } else if (name === 'c' && cells !== undefined) {
+        // SpreadsheetML's own attributes are never prefixed: looked up directly, for speed.
+        const ref = attributes.r;
+        if (ref === undefined) column++;
+        else {
+          const at = parseCellRef(ref);
+          if (at === undefined || at.row !== lastRow) fail(`cell ${ref} is not in row ${lastRow + 1}`);
+          column = at!.column;
+        }
+        inCell = true;
+        cellColumn = column;
+        type = attributes.t;
+        style = attributes.s;
+        value = undefined;
+        vState = 'before';
+        inline = undefined;
+        inlineState = 'before';
+        if (selfClosing) endCell();
+      }
+    },
+    close(name) {
+      if (!inData) return;
+      if (inCell) {
+        if (name === 'c') endCell();
+        else if (inlineState === 'in') {
+          if (name === 'is') inlineState = 'done';
+          else inline!.close(name);
+        } else if (name === 'v' && vState === 'in') vState = 'done';
+        return;
+      }
+      if (name === 'row' && cells !== undefined) {
+        if (cells.length > 0) ready.push({ index: lastRow, cells });
+        cells = undefined;
+      } else if (name === 'sheetData') inData = false;
+    },
+    text(text) {
+      if (!inCell) return;
+      if (vState === 'in') value += text;
+      else if (inlineState === 'in') inline!.text(text);
+    },
+  });
+
+  for await (const chunk of chunks) {
+    parser.write(chunk);
+    if (ready.length > 0) {
+      yield* ready;
+      ready.length = 0;
+    }
+  }
+  parser.end();
+  yield* ready;
+}
