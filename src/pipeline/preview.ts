@@ -12,7 +12,7 @@ export interface PreviewOptions {
   /** 1-based. */
   page?: number;
   pageSize?: number;
-  /** Only rows that fail validation (field rules or row structure). */
+  /** Only rows an import would reject: invalid ones and duplicates of an earlier row. */
   invalidOnly?: boolean;
 }
 
@@ -48,7 +48,8 @@ export async function preview(ctx: Context, fileId: string, options: PreviewOpti
   for await (const record of source.records) {
     const checked = checkRecord(record, plan, ctx.config.defaultCountry);
     const duplicateOf = checked.contact ? duplicates.check(checked.contact.email, record.row) : undefined;
-    if (options.invalidOnly && checked.contact) continue;
+    // Rejected rows: invalid ones, and duplicates of an earlier row (import skips those too).
+    if (options.invalidOnly && checked.contact && duplicateOf === undefined) continue;
     if (matching >= first && matching < first + pageSize) rows.push(toPreviewRow(checked, plan.entries, duplicateOf));
     matching++;
     // Without a filter the total is known from the analysis: stop once the page is full.

@@ -42,9 +42,9 @@ Examples:
         output.result(result, () => {
           const verb = result.dryRun ? 'would delete' : 'deleted';
           for (const file of result.deleted) {
-            output.info(`${verb} ${safeText(file.key)}${file.size !== undefined ? ` (${formatBytes(file.size)})` : ''}`);
+            output.print(`${verb} ${safeText(file.key)}${file.size !== undefined ? ` (${formatBytes(file.size)})` : ''}`);
           }
-          for (const fileId of result.sessions) output.info(`${result.dryRun ? 'would clear' : 'cleared'} session ${fileId}`);
+          for (const fileId of result.sessions) output.print(`${result.dryRun ? 'would clear' : 'cleared'} session ${fileId}`);
           if (result.deleted.length === 0 && result.sessions.length === 0) output.info('nothing to delete');
         });
       });

@@ -18,6 +18,7 @@ export interface ImportFlags {
   importedOut?: string;
   maxInvalid?: ImportOptions['maxInvalid'];
   batchSize?: number;
+  keepUpload?: boolean;
 }
 
 export function addImportOptions(command: Command): Command {
@@ -31,7 +32,8 @@ export function addImportOptions(command: Command): Command {
     .option('--errors-out <file.csv>', 'write the rejected rows (original values, row number, fields, reasons) here (default: <home>/results/<importId>.rejected.csv)')
     .option('--imported-out <file.csv>', 'write the imported rows with their contact ids as CSV')
     .option('--max-invalid <n|p%>', 'abort with exit 3, writing nothing, when more rows than this are invalid', parseMaxInvalid)
-    .option('--batch-size <n>', 'rows per transaction and checkpoint (default 1000 on SQLite, 5000 on PostgreSQL)', parsePositiveInt);
+    .option('--batch-size <n>', 'rows per transaction and checkpoint (default 1000 on SQLite, 5000 on PostgreSQL)', parsePositiveInt)
+    .option('--keep-upload', 'keep the stored file and its session (until TTL_SECONDS) instead of deleting them, e.g. to import it into another database');
 }
 
 export function importOptionsOf(flags: ImportFlags): ImportOptions {
@@ -46,6 +48,7 @@ export function importOptionsOf(flags: ImportFlags): ImportOptions {
     importedOut: flags.importedOut,
     maxInvalid: flags.maxInvalid,
     batchSize: flags.batchSize,
+    keepUpload: flags.keepUpload,
     signal: interruptSignal(),
   };
 }
@@ -63,7 +66,8 @@ Examples:
   $ contact-import import --file-id file_0b8e…
   $ contact-import import --file-id file_0b8e… --database sqlite:crm.db --on-duplicate update --errors-out rejected.csv
   $ contact-import import --file-id file_0b8e… --database postgres://app@db.internal/crm --schema sales
-  $ contact-import import --file-id file_0b8e… --dry-run --max-invalid 2% --json`,
+  $ contact-import import --file-id file_0b8e… --dry-run --max-invalid 2% --json
+  $ contact-import import --file-id file_0b8e… --keep-upload && contact-import import --file-id file_0b8e… --database sqlite:backup.db`,
     )
     .action(async (flags: ImportFlags & { fileId: string }, cmd: Command) => {
       await withContext(cmd, async (ctx, output) => {

@@ -3,13 +3,13 @@ import { ownerIsAlive } from '../../db/run-owner.js';
 import type { Output } from './output.js';
 import { renderTable, styled } from './table.js';
 
-/** Past imports as a table on stderr, newest first. */
+/** Past imports as a table on stdout, newest first; the notes under it on stderr. */
 export function renderHistory(output: Output, runs: ImportRun[]): void {
   if (runs.length === 0) {
     output.info('No imports recorded in this database.');
     return;
   }
-  const { style } = output;
+  const style = output.resultStyle;
   const colour = (status: ImportRun['status']): string =>
     status === 'completed' ? style.green(status) : status === 'running' ? style.yellow(status) : status === 'undone' ? style.dim(status) : style.red(status);
   // A 'running' run whose process is gone (kill -9, a reboot) is waiting to be resumed.
@@ -26,12 +26,12 @@ export function renderHistory(output: Output, runs: ImportRun[]): void {
     run.updated,
     run.skipped,
   ]);
-  output.info(renderTable(['import id', 'status', 'file', 'table', 'started (UTC)', 'rows', 'imported', 'updated', 'skipped'], rows, 40, new Set([0])));
+  output.print(renderTable(['import id', 'status', 'file', 'table', 'started (UTC)', 'rows', 'imported', 'updated', 'skipped'], rows, 40, new Set([0])));
   const unfinished = runs.find((run) => run.status === 'interrupted' || run.status === 'failed' || run.status === 'running');
   if (runs.some((run) => run.status === 'running' && !ownerIsAlive(run.owner, run.heartbeatAt))) {
-    output.info(style.dim("'stopped': recorded as running, but its process is gone (killed, or the machine restarted)."));
+    output.info(output.style.dim("'stopped': recorded as running, but its process is gone (killed, or the machine restarted)."));
   }
   if (unfinished) {
-    output.info(style.dim('An unfinished import resumes when the same command runs again; contact-import undo <import id> removes what it wrote.'));
+    output.info(output.style.dim('An unfinished import resumes when the same command runs again; contact-import undo <import id> removes what it wrote.'));
   }
 }
