@@ -7,6 +7,7 @@ import { registerMap } from './commands/map.js';
 import { registerPreview } from './commands/preview.js';
 import { registerRun } from './commands/run.js';
 import { registerStatus } from './commands/status.js';
+import { registerTemplates } from './commands/templates.js';
 import { registerUndo } from './commands/undo.js';
 import { registerUpload } from './commands/upload.js';
 
@@ -47,5 +48,6 @@ Example — from a file to contacts in SQLite:
   registerHistory(program);
   registerUndo(program);
   registerCleanup(program);
+  registerTemplates(program);
   return program;
 }

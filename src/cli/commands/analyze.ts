@@ -56,7 +56,7 @@ Examples:
             signal: interruptSignal(),
           });
           bar.stop();
-          output.result(summary, () => renderAnalysis(output, summary));
+          output.result(summary, () => renderAnalysis(output, summary, flags.headerRow !== undefined));
         } finally {
           bar.stop();
         }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { importContacts, type ImportOptions } from '../../pipeline/import.js';
 import type { OnDuplicate } from '../../types.js';
+import type { Output } from '../ui/output.js';
 import { withContext } from '../command-context.js';
 import { interruptSignal } from '../interrupt.js';
 import { oneOf, parseMaxInvalid, parsePositiveInt, parseRowList } from '../parse-options.js';
@@ -75,7 +76,16 @@ Examples:
         const result = await importContacts(ctx, flags.fileId, { ...importOptionsOf(flags), onProgress: bar.listener }).finally(() =>
           bar.stop(),
         );
+        warnUnmatchedExcludes(output, flags.excludeRows, result.excluded);
         output.result(result, () => renderImport(output, result));
       });
     });
+}
+
+/** --exclude-rows naming rows the file does not have was silently ignored: say so. */
+export function warnUnmatchedExcludes(output: Output, rows: number[] | undefined, excluded: number): void {
+  const asked = new Set(rows ?? []).size;
+  if (asked > excluded) {
+    output.warn(`--exclude-rows: ${asked - excluded} of the ${asked} rows given are not data rows of this file; nothing was excluded for them`);
+  }
 }

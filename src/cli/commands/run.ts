@@ -4,7 +4,7 @@ import { withContext } from '../command-context.js';
 import { progressBar } from '../ui/progress.js';
 import { renderImport } from '../ui/render-import.js';
 import { addReadOptions, type ReadFlags } from './analyze.js';
-import { addImportOptions, importOptionsOf, type ImportFlags } from './import.js';
+import { addImportOptions, importOptionsOf, warnUnmatchedExcludes, type ImportFlags } from './import.js';
 import { addMappingOptions, mappingChoiceOf, type MappingFlags } from './map.js';
 import { sourceOf } from './upload.js';
 
@@ -36,6 +36,7 @@ Examples:
           headerRow: flags.headerRow,
           onProgress: bar.listener,
         }).finally(() => bar.stop());
+        warnUnmatchedExcludes(output, flags.excludeRows, result.excluded);
         output.result(result, () => renderImport(output, result));
       });
     });

@@ -3,7 +3,8 @@ import type { Output } from './output.js';
 import { safeText } from './safe-text.js';
 import { renderTable } from './table.js';
 
-export function renderAnalysis(output: Output, summary: AnalysisSummary): void {
+/** `headerRowGiven`: the header row was chosen by flag, so a hint to choose it is noise. */
+export function renderAnalysis(output: Output, summary: AnalysisSummary, headerRowGiven = false): void {
   const style = output.resultStyle;
   const format = [summary.format.type.toUpperCase(), summary.format.encoding];
   if (summary.format.delimiter) format.push(`delimiter ${JSON.stringify(summary.format.delimiter)}`);
@@ -15,7 +16,9 @@ export function renderAnalysis(output: Output, summary: AnalysisSummary): void {
       `${summary.invalidRows > 0 ? style.red(`${summary.invalidRows} invalid`) : '0 invalid'}, ` +
       `${summary.duplicateRows} duplicate emails (under the suggested mapping)`,
   );
-  for (const warning of summary.warnings ?? []) output.warn(safeText(warning));
+  for (const warning of summary.warnings ?? []) {
+    output.warn(safeText(headerRowGiven ? warning.replace(/;\s*(pass --header-row|set headerRow)[^;]*$/, '') : warning));
+  }
   const rows = summary.columns.map((column) => {
     const stats = summary.columnSummary[column];
     return [
