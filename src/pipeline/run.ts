@@ -25,7 +25,7 @@ export async function run(ctx: Context, source: UploadSource, options: RunOption
   if (!hasMappingChoice(options)) {
     throw new ImportError('USAGE', 'run needs a mapping', { hint: 'pass --auto, --mapping FILE.json or --template NAME' });
   }
-  const uploaded = await upload(ctx, source, { onProgress: options.onProgress, signal: options.signal });
+  const uploaded = await upload(ctx, source, { onProgress: options.onProgress, signal: options.signal, encoding: options.encoding });
   const { fileId } = uploaded;
   try {
     await analyze(ctx, fileId, { ...options, discardRefusedFile: true });

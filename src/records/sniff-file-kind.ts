@@ -8,10 +8,10 @@ import { detectFileKind, MAGIC_HEAD_BYTES } from './detect-file-kind.js';
  * type). The returned stream still yields every byte, head included; on refusal the input is
  * released.
  */
-export async function sniffFileKind(input: Readable, fileName: string): Promise<{ kind: FileKind; stream: Readable }> {
+export async function sniffFileKind(input: Readable, fileName: string, encoding?: string): Promise<{ kind: FileKind; stream: Readable }> {
   const bytes = new ByteSource(input, fileName);
   try {
-    const kind = detectFileKind((await bytes.head(MAGIC_HEAD_BYTES)).head, fileName);
+    const kind = detectFileKind((await bytes.head(MAGIC_HEAD_BYTES)).head, fileName, encoding);
     return { kind, stream: bytes.stream() };
   } catch (error) {
     bytes.close();

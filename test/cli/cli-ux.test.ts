@@ -142,6 +142,31 @@ describe('15.6 / 15.8 import removes its upload unless --keep-upload', () => {
   });
 });
 
+describe('15.7 an explicit encoding before the binary check; old Excel named', () => {
+  it('UTF-16 without a BOM reads with --encoding; BIFF4 is called an old Excel format', async () => {
+    const text = 'Email,First Name\nana@example.com,Ana\nbob@example.com,Bob\n';
+    const le = path.join(cwd, 'u16le.csv');
+    fs.writeFileSync(le, Buffer.from(text, 'utf16le'));
+    const be = path.join(cwd, 'u16be.csv');
+    fs.writeFileSync(be, Buffer.from(text, 'utf16le').swap16());
+    const refused = await cli(['analyze', le]);
+    expect(refused.code).toBe(2);
+    for (const [file, encoding] of [[le, 'utf-16le'], [be, 'utf-16be']]) {
+      const read = await cli(['analyze', file, '--encoding', encoding, '--json']);
+      expect(read.code, read.stderr).toBe(0);
+      expect(read.json()).toMatchObject({ totalRows: 2, validRows: 2, columns: ['Email', 'First Name'] });
+      const run = await cli(['run', file, '--encoding', encoding, '--auto', '--database', `sqlite:${path.join(cwd, 'u16.db')}`, '--json']);
+      expect(run.code, run.stderr).toBe(0);
+    }
+    const biff4 = path.join(cwd, 'old.xls');
+    fs.writeFileSync(biff4, Buffer.concat([Buffer.from([0x09, 0x04, 0x06, 0x00, 0x00, 0x00, 0x10, 0x00]), Buffer.alloc(200, 1)]));
+    const old = await cli(['analyze', biff4]);
+    expect(old.code).toBe(2);
+    expect(old.stderr).toMatch(/Excel 4\.0 \(or older\) worksheet, an old Excel format.*save it as an Excel Workbook \(\.xlsx\) or as CSV/);
+    expect(old.stderr).not.toMatch(/binary/);
+  });
+});
+
 describe('15.8 templates and status', () => {
   it('templates list / show / delete', async () => {
     const fileId = (await cli(['analyze', CSV, '--json'])).json().fileId;
