@@ -227,15 +227,20 @@ describe('15.9 small slips', () => {
 
   it('SIGTERM does not say "press Ctrl-C"', async () => {
     const big = path.join(cwd, 'term.csv');
-    const lines = ['Email,First Name'];
-    for (let n = 0; n < 400_000; n++) lines.push(`p${n}@example.com,P`);
-    fs.writeFileSync(big, `${lines.join('\n')}\n`);
-    const child = spawn(process.execPath, [BIN, 'analyze', big, ...home], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+    fs.writeFileSync(big, `Email,First Name\n${Array.from({ length: 600_000 }, (_, n) => `p${n}@example.com,P`).join('\n')}\n`);
+    const own = path.join(cwd, 'sigterm-home');
+    const child = spawn(process.execPath, [BIN, 'analyze', big, '--home', own], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+    child.stdin.end();
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    await new Promise((r) => setTimeout(r, 700));
+    // A file in uploads/ shows the upload (and so the signal handler) has started.
+    const deadline = Date.now() + 15_000;
+    while (!(fs.existsSync(path.join(own, 'uploads')) && fs.readdirSync(path.join(own, 'uploads')).length > 0) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
     child.kill('SIGTERM');
-    await new Promise((r) => child.on('close', r));
+    const code = await new Promise((r) => child.on('close', r));
+    expect(code).toBe(130);
     expect(stderr).toMatch(/interrupting \(SIGTERM\)/);
     expect(stderr).not.toMatch(/Ctrl-C/);
   }, 30_000);
