@@ -127,7 +127,8 @@ export class ImportError extends Error {
     if (this.place.file && !this.message.includes(this.place.file)) where.push(this.place.file);
     if (this.place.row !== undefined) where.push(`row ${this.place.row}`);
     if (this.place.line !== undefined) where.push(`line ${this.place.line}`);
-    if (this.place.column !== undefined) where.push(`column "${this.place.column}"`);
+    // …and the column too ('Column "First Name" is mapped twice' needs no `(column "First Name")`).
+    if (this.place.column !== undefined && !this.message.includes(`"${this.place.column}"`)) where.push(`column "${this.place.column}"`);
     const at = where.length > 0 ? ` (${where.join(', ')})` : '';
     const text = this.hintFor(renderer);
     const hint = text ? ` — ${text}` : '';

@@ -14,7 +14,7 @@ export { upload, type UploadSource, type UploadOptions } from './pipeline/upload
 export { analyze, type AnalyzeOptions } from './pipeline/analyze.js';
 export { status, summaryOf } from './pipeline/status.js';
 export { resolveMapping, saveMapping, hasMappingChoice, type MappingChoice } from './pipeline/map.js';
-export { loadTemplate, saveTemplate, listTemplates, type MappingTemplate } from './pipeline/templates.js';
+export { loadTemplate, saveTemplate, listTemplates, deleteTemplate, type MappingTemplate } from './pipeline/templates.js';
 export { preview, type PreviewOptions, type PreviewOutcome } from './pipeline/preview.js';
 export { importContacts, type ImportOptions, type MaxInvalid } from './pipeline/import.js';
 export { history, findImport, undoImport, type HistoryOptions, type UndoImportOptions, type DatabaseChoice } from './pipeline/history.js';

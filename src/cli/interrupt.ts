@@ -6,9 +6,10 @@ export function interruptSignal(): AbortSignal {
   if (!controller) {
     const current = new AbortController();
     controller = current;
-    const onSignal = (): void => {
+    const onSignal = (signal: NodeJS.Signals): void => {
       if (current.signal.aborted) process.exit(130);
-      process.stderr.write('\ninterrupting… (press Ctrl-C again to quit at once)\n');
+      // Only a person at a terminal presses Ctrl-C; a SIGTERM comes from a supervisor or kill.
+      process.stderr.write(signal === 'SIGINT' ? '\ninterrupting… (press Ctrl-C again to quit at once)\n' : '\ninterrupting (SIGTERM)…\n');
       current.abort();
     };
     process.on('SIGINT', onSignal);

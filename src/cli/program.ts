@@ -7,6 +7,7 @@ import { registerMap } from './commands/map.js';
 import { registerPreview } from './commands/preview.js';
 import { registerRun } from './commands/run.js';
 import { registerStatus } from './commands/status.js';
+import { registerTemplates } from './commands/templates.js';
 import { registerUndo } from './commands/undo.js';
 import { registerServe } from './commands/serve.js';
 import { registerUpload } from './commands/upload.js';
@@ -53,5 +54,6 @@ Example — from a file to contacts in SQLite:
   registerUndo(program);
   registerCleanup(program);
   registerServe(program);
+  registerTemplates(program);
   return program;
 }

@@ -1,6 +1,7 @@
 import type { ImportRun, UndoResult } from '../db/contact-store.js';
 import { ImportError } from '../errors.js';
 import type { Context } from './context.js';
+import { withLiveness, type ImportRunState } from './run-liveness.js';
 
 export interface DatabaseChoice {
   /** Database URL; default the configuration's (DATABASE_URL or sqlite:contacts.db). */
@@ -16,11 +17,11 @@ export interface HistoryOptions extends DatabaseChoice {
 }
 
 /** Past imports recorded in the database, newest first. A SQLite file that does not exist has none. */
-export async function history(ctx: Context, options: HistoryOptions = {}): Promise<ImportRun[]> {
+export async function history(ctx: Context, options: HistoryOptions = {}): Promise<ImportRunState[]> {
   const store = await ctx.contacts.openExisting(options);
   if (!store) return [];
   try {
-    return await store.listImports({ limit: options.limit ?? 20 });
+    return (await store.listImports({ limit: options.limit ?? 20 })).map((run) => withLiveness(run));
   } finally {
     await store.close();
   }

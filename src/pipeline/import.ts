@@ -11,11 +11,14 @@ import { lockImport } from './import-lock.js';
 import { ImportResults } from './import-results.js';
 import { openFileRecords } from './open-file-records.js';
 import { resumeKey } from './resume-key.js';
-import { clearSession, findMapping, requireAnalysis, requireUpload } from './session.js';
+import { endSession } from './end-session.js';
+import { findMapping, requireAnalysis, requireUpload } from './session.js';
 
 export type { MaxInvalid } from './enforce-max-invalid.js';
 
 export interface ImportOptions {
+  /** Keep the stored file and its session after the import completes (default: delete both). */
+  keepUpload?: boolean;
   /** Database URL; default the configuration's (DATABASE_URL or sqlite:contacts.db). */
   database?: string;
   table?: string;
@@ -107,7 +110,7 @@ async function importLocked(ctx: Context, fileId: string, options: ImportOptions
   }
   if (claim.kind === 'completed') {
     await store.close();
-    if (!options.dryRun) await clearSession(ctx, fileId).catch(() => undefined);
+    await endSession(ctx, fileId, upload.key, options);
     return alreadyImported(claim.run, options.dryRun);
   }
 
@@ -193,7 +196,7 @@ async function importLocked(ctx: Context, fileId: string, options: ImportOptions
     // Best-effort: the rows are committed and recorded as completed. Failing now because the
     // state (Redis, say) is unreachable would mark a finished import as failed; the session then
     // simply expires, and re-running it finds the completed run.
-    if (!options.dryRun) await clearSession(ctx, fileId).catch(() => undefined);
+    await endSession(ctx, fileId, upload.key, options);
     return {
       success: true,
       importId,

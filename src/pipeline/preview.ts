@@ -12,7 +12,7 @@ export interface PreviewOptions {
   /** 1-based. */
   page?: number;
   pageSize?: number;
-  /** Only rows that fail validation (field rules or row structure). */
+  /** Only rows an import would reject: invalid ones and duplicates of an earlier row. */
   invalidOnly?: boolean;
 }
 
@@ -53,15 +53,17 @@ export async function preview(ctx: Context, fileId: string, options: PreviewOpti
     if (matching >= first && matching < first + pageSize) rows.push(toPreviewRow(checked, plan.entries, duplicateOf));
     matching++;
   };
-  const sink: RowSink = { invalid: (_record, checked) => collect(checked) };
+  // Rejected rows, as import rejects them: invalid ones, and duplicates of an earlier row.
+  const sink: RowSink = {
+    invalid: (_record, checked) => collect(checked),
+    duplicate: (_record, checked, firstRow) => collect(checked, firstRow),
+  };
   if (!options.invalidOnly) {
     sink.valid = (_record, checked) => collect(checked);
-    sink.duplicate = (_record, checked, firstRow) => collect(checked, firstRow);
     // Without a filter the total is known from the analysis: stop once the page is full.
     sink.full = () => matching >= first + pageSize;
   }
-  // Only valid rows carry _duplicateOf: listing invalid rows alone needs no dedupe.
-  await eachCheckedRow(source.records, { plan, defaultCountry: ctx.config.defaultCountry, dedupe: !options.invalidOnly }, sink);
+  await eachCheckedRow(source.records, { plan, defaultCountry: ctx.config.defaultCountry }, sink);
   const total = options.invalidOnly ? matching : analysis.totalRows;
   return { rows, total, page, pageSize, mappingSource: saved ? 'saved' : 'suggested' };
 }

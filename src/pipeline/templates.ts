@@ -66,3 +66,11 @@ export async function listTemplates(config: Config): Promise<string[]> {
     return [];
   }
 }
+
+/** Removes a saved template; an unknown name is NOT_FOUND (listing the saved ones). */
+export async function deleteTemplate(config: Config, name: string): Promise<void> {
+  await loadTemplate(config, name);
+  await fs.promises.unlink(templatePath(config, name)).catch((error: unknown) => {
+    throw toImportError(error, `cannot delete template "${name}"`);
+  });
+}

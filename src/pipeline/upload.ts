@@ -19,6 +19,8 @@ export interface UploadOptions {
   onProgress?: ProgressListener;
   /** Aborting stops the upload and leaves nothing stored (on S3: no object, no multipart parts). */
   signal?: AbortSignal;
+  /** The text encoding the caller declared (analyze/run's `encoding`): a UTF-16 file without a BOM is then not taken for binary. */
+  encoding?: string;
 }
 
 /**
@@ -33,7 +35,7 @@ export async function upload(ctx: Context, source: UploadSource, options: Upload
   // Refuse before reading when the size is known: no need to read 2 GB to learn it is too big.
   if (size !== undefined && size > maxFileSizeBytes) throw tooLarge();
 
-  const { kind, stream } = await sniffFileKind(open(), fileName);
+  const { kind, stream } = await sniffFileKind(open(), fileName, options.encoding);
   // The digest lets a re-upload of the same file (cron re-running `run`) resume its import.
   const hash = createHash('sha256');
   const limited = limitBytes(stream, maxFileSizeBytes, tooLarge, (chunk) => hash.update(chunk));

@@ -3,6 +3,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { FIXTURES, runCli, scratchDir } from '../helpers/cli.js';
 import { CTRL_C, DOWN, ENTER, onTerminal } from '../helpers/terminal.js';
 
+const UP = '\x1b[A';
+
 // The interactive mapping, driven through a real pseudo-terminal as a person would: Enter
 // accepts the preselected suggestion, arrow keys move to another choice, Ctrl-C cancels.
 
@@ -35,10 +37,46 @@ describe('map on a terminal', () => {
     terminal.write(DOWN);
     await terminal.waitFor(/skip/);
     terminal.write(ENTER);
+    // The review screen: "save this mapping" is preselected.
+    await terminal.waitFor('Review the mapping');
+    terminal.write(ENTER);
     await terminal.waitFor('sample rows are valid');
     expect(await terminal.exited).toBe(0);
     expect(terminal.screen()).toMatch(/9 of 12 sample rows are valid/);
 
+    const page = await runCli(['preview', '--file-id', fileId, '--json', ...home], { cwd });
+    const row = page.json().rows[0];
+    expect(row).toMatchObject({ email: 'ana.garcia@example.com', firstName: 'Ana', zipCode: '28001' });
+    expect(row).not.toHaveProperty('notes');
+  });
+
+  it('accepts the remaining suggestions at once, goes back, and edits from the review screen', async () => {
+    const fileId = await analyzedFileId();
+    const terminal = terminalFor(['map', '--file-id', fileId, ...home]);
+    await terminal.waitFor('accept the suggestions for the 9 remaining columns');
+    terminal.write(ENTER); // Email Address → email
+    // First Name: the 12 fields (Email disabled: taken), "skip", then the actions.
+    await terminal.waitFor('back to "Email Address"');
+    expect(terminal.screen()).toMatch(/\(used by "Email Address"\)/);
+    for (let i = 0; i < 13; i++) terminal.write(DOWN); // from First Name past the rest to "back"
+    terminal.write(ENTER);
+    await terminal.waitFor('accept the suggestions for the 9 remaining columns'); // Email Address again
+    terminal.write(ENTER);
+    await terminal.waitFor('accept the suggestions for the 8 remaining columns');
+    for (let i = 0; i < 12; i++) terminal.write(DOWN); // to "accept the suggestions…"
+    terminal.write(ENTER);
+    await terminal.waitFor(/Notes\s+→ Notes/);
+    // Pick "Notes" (the last column) in the review and skip it.
+    for (let i = 0; i < 9; i++) terminal.write(DOWN);
+    terminal.write(ENTER);
+    await terminal.waitFor('skip — do not import this column');
+    terminal.write(DOWN); // from the preselected Notes field to "skip"
+    terminal.write(ENTER);
+    await terminal.waitFor(/Notes\s+→ skip/);
+    terminal.write(UP.repeat(9)); // back to "save this mapping"
+    terminal.write(ENTER);
+    await terminal.waitFor('sample rows are valid');
+    expect(await terminal.exited).toBe(0);
     const page = await runCli(['preview', '--file-id', fileId, '--json', ...home], { cwd });
     const row = page.json().rows[0];
     expect(row).toMatchObject({ email: 'ana.garcia@example.com', firstName: 'Ana', zipCode: '28001' });

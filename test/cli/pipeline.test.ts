@@ -105,8 +105,10 @@ describe.each(stateKinds)('upload → analyze → map → preview → import (%s
 
     const invalid = await cli(['preview', '--file-id', fileId, '--invalid-only', '--json', ...home]);
     const rows = invalid.json().rows;
-    expect(invalid.json().total).toBe(3);
-    expect(rows.map((r: any) => r._rowIndex)).toEqual(CONTACTS_INVALID_ROWS);
+    // Every row import rejects (4 of the sample): the invalid ones and the duplicate.
+    expect(invalid.json().total).toBe(4);
+    expect(rows.filter((r: any) => !r._isValid).map((r: any) => r._rowIndex)).toEqual(CONTACTS_INVALID_ROWS);
+    expect(rows.filter((r: any) => r._duplicateOf).map((r: any) => r._rowIndex)).toEqual([6]);
     expect(rows[0]._errors.join()).toMatch(/Email/);
     expect(rows[1]._errors.join()).toMatch(/First Name/);
   });

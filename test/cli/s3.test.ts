@@ -91,7 +91,9 @@ describe('upload → analyze → map → preview → import with S3 storage', ()
 
     const preview = await cli(['preview', '--file-id', fileId, '--invalid-only', '--json', ...home]);
     expect(preview.code, preview.stderr).toBe(0);
-    expect(preview.json().rows.map((r: any) => r._rowIndex)).toEqual(CONTACTS_INVALID_ROWS);
+    // The rows import rejects: the invalid ones and row 6, a duplicate.
+    expect(preview.json().rows.filter((r: any) => !r._isValid).map((r: any) => r._rowIndex)).toEqual(CONTACTS_INVALID_ROWS);
+    expect(preview.json().rows.filter((r: any) => r._duplicateOf).map((r: any) => r._rowIndex)).toEqual([6]);
 
     const db = path.join(cwd, 'upload.db');
     const imported = await cli(['import', '--file-id', fileId, '--database', `sqlite:${db}`, '--json', ...home]);
@@ -261,7 +263,7 @@ describe('cleanup', () => {
 
     const real = await cli(['cleanup', '--older-than', '1s', ...home]);
     expect(real.code, real.stderr).toBe(0);
-    expect(real.stderr).toContain(`deleted ${uploaded.key}`);
+    expect(real.stdout).toContain(`deleted ${uploaded.key}`); // a result: on stdout
     expect(await store.stat(uploaded.key)).toBeNull();
   }, SEVERAL_RUNS);
 

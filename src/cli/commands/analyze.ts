@@ -48,7 +48,7 @@ Examples:
       await withContext(cmd, async (ctx, output) => {
         const bar = progressBar(output);
         try {
-          const fileId = flags.fileId ?? (await upload(ctx, sourceOf(path!, flags.filename), { onProgress: bar.listener, signal: interruptSignal() })).fileId;
+          const fileId = flags.fileId ?? (await upload(ctx, sourceOf(path!, flags.filename), { onProgress: bar.listener, signal: interruptSignal(), encoding: flags.encoding })).fileId;
           const summary = await analyze(ctx, fileId, {
             ...flags,
             discardRefusedFile: flags.fileId === undefined,
@@ -56,7 +56,7 @@ Examples:
             signal: interruptSignal(),
           });
           bar.stop();
-          output.result(summary, () => renderAnalysis(output, summary));
+          output.result(summary, () => renderAnalysis(output, summary, flags.headerRow !== undefined));
         } finally {
           bar.stop();
         }

@@ -17,7 +17,7 @@ export function registerCleanup(program: Command): void {
     .command('cleanup')
     .description('delete stored uploads: one session’s file and state, or every upload older than an age')
     .option('--file-id <id>', 'delete this session: its stored file (local or S3) and its state')
-    .option('--older-than <duration>', 'delete every stored upload older than this, e.g. 12h, 7d, 2w', parseDuration)
+    .option('--older-than <duration>', 'delete every stored upload and <home>/results report older than this, e.g. 12h, 7d, 2w (never through a symlink)', parseDuration)
     .option('--dry-run', 'list what would be deleted, delete nothing')
     .addHelpText(
       'after',
@@ -42,9 +42,10 @@ Examples:
         output.result(result, () => {
           const verb = result.dryRun ? 'would delete' : 'deleted';
           for (const file of result.deleted) {
-            output.info(`${verb} ${safeText(file.key)}${file.size !== undefined ? ` (${formatBytes(file.size)})` : ''}`);
+            output.print(`${verb} ${safeText(file.key)}${file.size !== undefined ? ` (${formatBytes(file.size)})` : ''}`);
           }
-          for (const fileId of result.sessions) output.info(`${result.dryRun ? 'would clear' : 'cleared'} session ${fileId}`);
+          for (const fileId of result.sessions) output.print(`${result.dryRun ? 'would clear' : 'cleared'} session ${fileId}`);
+          for (const skipped of result.skipped ?? []) output.warn(`left ${safeText(skipped)} alone: it is (or passes through) a symbolic link`);
           if (result.deleted.length === 0 && result.sessions.length === 0) output.info('nothing to delete');
         });
       });

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { importContacts, type ImportOptions } from '../../pipeline/import.js';
 import type { OnDuplicate } from '../../types.js';
+import type { Output } from '../ui/output.js';
 import { withContext } from '../command-context.js';
 import { interruptSignal } from '../interrupt.js';
 import { oneOf, parseMaxInvalid, parsePositiveInt, parseRowList } from '../parse-options.js';
@@ -18,6 +19,7 @@ export interface ImportFlags {
   importedOut?: string;
   maxInvalid?: ImportOptions['maxInvalid'];
   batchSize?: number;
+  keepUpload?: boolean;
 }
 
 export function addImportOptions(command: Command): Command {
@@ -31,7 +33,8 @@ export function addImportOptions(command: Command): Command {
     .option('--errors-out <file.csv>', 'write the rejected rows (original values, row number, fields, reasons) here (default: <home>/results/<importId>.rejected.csv)')
     .option('--imported-out <file.csv>', 'write the imported rows with their contact ids as CSV')
     .option('--max-invalid <n|p%>', 'abort with exit 3, writing nothing, when more rows than this are invalid', parseMaxInvalid)
-    .option('--batch-size <n>', 'rows per transaction and checkpoint (default 1000 on SQLite, 5000 on PostgreSQL)', parsePositiveInt);
+    .option('--batch-size <n>', 'rows per transaction and checkpoint (default 1000 on SQLite, 5000 on PostgreSQL)', parsePositiveInt)
+    .option('--keep-upload', 'keep the stored file and its session (until TTL_SECONDS) instead of deleting them, e.g. to import it into another database');
 }
 
 export function importOptionsOf(flags: ImportFlags): ImportOptions {
@@ -46,6 +49,7 @@ export function importOptionsOf(flags: ImportFlags): ImportOptions {
     importedOut: flags.importedOut,
     maxInvalid: flags.maxInvalid,
     batchSize: flags.batchSize,
+    keepUpload: flags.keepUpload,
     signal: interruptSignal(),
   };
 }
@@ -63,7 +67,8 @@ Examples:
   $ contact-import import --file-id file_0b8e…
   $ contact-import import --file-id file_0b8e… --database sqlite:crm.db --on-duplicate update --errors-out rejected.csv
   $ contact-import import --file-id file_0b8e… --database postgres://app@db.internal/crm --schema sales
-  $ contact-import import --file-id file_0b8e… --dry-run --max-invalid 2% --json`,
+  $ contact-import import --file-id file_0b8e… --dry-run --max-invalid 2% --json
+  $ contact-import import --file-id file_0b8e… --keep-upload && contact-import import --file-id file_0b8e… --database sqlite:backup.db`,
     )
     .action(async (flags: ImportFlags & { fileId: string }, cmd: Command) => {
       await withContext(cmd, async (ctx, output) => {
@@ -71,7 +76,16 @@ Examples:
         const result = await importContacts(ctx, flags.fileId, { ...importOptionsOf(flags), onProgress: bar.listener }).finally(() =>
           bar.stop(),
         );
+        warnUnmatchedExcludes(output, flags.excludeRows, result.excluded);
         output.result(result, () => renderImport(output, result));
       });
     });
+}
+
+/** --exclude-rows naming rows the file does not have was silently ignored: say so. */
+export function warnUnmatchedExcludes(output: Output, rows: number[] | undefined, excluded: number): void {
+  const asked = new Set(rows ?? []).size;
+  if (asked > excluded) {
+    output.warn(`--exclude-rows: ${asked - excluded} of the ${asked} rows given are not data rows of this file; nothing was excluded for them`);
+  }
 }

@@ -63,7 +63,7 @@ Examples:
         const result = await saveMapping(ctx, flags.fileId, mapping, { saveTemplate: flags.saveTemplate });
         output.result(result, () => {
           renderMapping(output, result, analysis.columns);
-          if (flags.saveTemplate) output.info(`saved as template "${flags.saveTemplate}"`);
+          if (flags.saveTemplate) output.print(`saved as template "${flags.saveTemplate}"`);
           output.info(output.style.dim(`next: contact-import preview --file-id ${flags.fileId}`));
         });
       });

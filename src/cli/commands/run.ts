@@ -4,7 +4,7 @@ import { withContext } from '../command-context.js';
 import { progressBar } from '../ui/progress.js';
 import { renderImport } from '../ui/render-import.js';
 import { addReadOptions, type ReadFlags } from './analyze.js';
-import { addImportOptions, importOptionsOf, type ImportFlags } from './import.js';
+import { addImportOptions, importOptionsOf, warnUnmatchedExcludes, type ImportFlags } from './import.js';
 import { addMappingOptions, mappingChoiceOf, type MappingFlags } from './map.js';
 import { sourceOf } from './upload.js';
 
@@ -13,8 +13,7 @@ export function registerRun(program: Command): void {
     .command('run')
     .description('upload + analyze + map + import in one step, never prompting (for cron)')
     .argument('<path>', 'CSV, TSV, XLSX or XLS file; - reads standard input')
-    .option('--filename <name>', 'with -: name to record for standard input')
-    .option('--keep-upload', 'keep the stored copy of the file after a successful import');
+    .option('--filename <name>', 'with -: name to record for standard input');
   addMappingOptions(command);
   addReadOptions(command);
   addImportOptions(command)
@@ -25,7 +24,7 @@ Examples:
   $ contact-import run contacts.csv --auto
   $ contact-import run /data/export.csv --template crm --database sqlite:/var/lib/crm.db --max-invalid 5% --json`,
     )
-    .action(async (path: string, flags: ImportFlags & MappingFlags & ReadFlags & { filename?: string; keepUpload?: boolean }, cmd: Command) => {
+    .action(async (path: string, flags: ImportFlags & MappingFlags & ReadFlags & { filename?: string }, cmd: Command) => {
       await withContext(cmd, async (ctx, output) => {
         const bar = progressBar(output);
         const result = await run(ctx, sourceOf(path, flags.filename), {
@@ -35,9 +34,9 @@ Examples:
           encoding: flags.encoding,
           delimiter: flags.delimiter,
           headerRow: flags.headerRow,
-          keepUpload: flags.keepUpload,
           onProgress: bar.listener,
         }).finally(() => bar.stop());
+        warnUnmatchedExcludes(output, flags.excludeRows, result.excluded);
         output.result(result, () => renderImport(output, result));
       });
     });

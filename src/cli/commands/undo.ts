@@ -43,10 +43,10 @@ Examples:
         }
         const result = await undoImport(ctx, importId, flags);
         output.result(result, () => {
-          output.info(output.style.green(`Undid ${result.importId}.`));
-          output.info(`  deleted    ${result.deleted}  (contacts it created, from ${result.table})`);
-          output.info(`  restored   ${result.restored}  (contacts it updated)`);
-          if (result.conflicts > 0) output.info(output.style.yellow(`  ${result.conflicts} of them had been changed since (--force)`));
+          output.print(output.resultStyle.green(`Undid ${result.importId}.`));
+          output.print(`  deleted    ${result.deleted}  (contacts it created, from ${result.table})`);
+          output.print(`  restored   ${result.restored}  (contacts it updated)`);
+          if (result.conflicts > 0) output.print(output.resultStyle.yellow(`  ${result.conflicts} of them had been changed since (--force)`));
         });
       });
     });

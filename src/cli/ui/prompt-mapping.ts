@@ -4,51 +4,130 @@ import type { Output } from './output.js';
 import { safeText } from './safe-text.js';
 
 const SKIP = '';
+const BACK = '\u0000back';
+const ACCEPT_REST = '\u0000accept-rest';
+const SAVE = '\u0000save';
+
+type Ask = (message: string, choices: unknown[], preselect: string) => Promise<string>;
 
 /**
- * Asks, one column at a time, which field it holds: the suggestion is preselected, "skip" is
- * always there, and a field already taken by an earlier column is shown but disabled.
+ * Asks which field each column holds, one column at a time: the suggestion is preselected,
+ * "skip" is always there, a field taken by another column is shown disabled (the cursor passes
+ * over it), "back" returns to the previous column and "accept the suggestions for the rest"
+ * ends the questions. A review screen then lists the whole mapping: save it, or pick a column
+ * to change.
  */
 export async function promptMapping(output: Output, analysis: StoredAnalysis): Promise<Record<string, string>> {
-  // Loaded only when someone is asked: scripts and cron never pay for it.
-  const { default: inquirer } = await import('inquirer');
-  const prompt = inquirer.createPromptModule({ input: process.stdin, output: output.stderr });
-  const mapping: Record<string, string> = Object.create(null);
-  const taken = new Map<string, string>();
-  for (const column of analysis.columns) {
-    const stats = analysis.columnSummary[column];
-    const samples = stats?.samples.slice(0, 3).map((s) => safeText(s, 24)).join(', ');
+  const ask = await asker(output);
+  const { columns } = analysis;
+  const chosen = new Map<string, string>();
+  const questionFor = (column: string, actions: unknown[]): Promise<string> => {
+    const choices = [...fieldChoices(column, chosen), ...actions];
+    const current = chosen.get(column);
     const suggested = analysis.suggestedMapping[column];
+    const preselect = current ?? (suggested && !takenBy(chosen, suggested, column) ? suggested : SKIP);
+    return ask(messageFor(output, analysis, column), choices, preselect);
+  };
+
+  let i = 0;
+  while (i < columns.length) {
+    const column = columns[i];
+    const actions = [
+      { value: ACCEPT_REST, name: `accept the suggestions for the ${columns.length - i} remaining columns` },
+      ...(i > 0 ? [{ value: BACK, name: `back to "${safeText(columns[i - 1], 30)}"` }] : []),
+    ];
+    const answer = await questionFor(column, actions);
+    if (answer === BACK) {
+      i--;
+      continue;
+    }
+    if (answer === ACCEPT_REST) {
+      for (const rest of columns.slice(i)) {
+        const suggested = analysis.suggestedMapping[rest];
+        if (suggested && !takenBy(chosen, suggested, rest)) chosen.set(rest, suggested);
+        else chosen.delete(rest);
+      }
+      break;
+    }
+    setChoice(chosen, column, answer);
+    i++;
+  }
+
+  // The review: the whole mapping at once, saved only when confirmed.
+  for (;;) {
+    const labels = new Map<string, string>(SYSTEM_FIELDS.map((f) => [f.key, f.label]));
+    const width = Math.min(30, Math.max(...columns.map((c) => safeText(c).length)));
     const choices = [
-      ...SYSTEM_FIELDS.map((field) => ({
+      { value: SAVE, name: 'save this mapping' },
+      ...columns.map((column) => {
+        const field = chosen.get(column);
+        return { value: column, name: `${safeText(column, 30).padEnd(width)} → ${field ? labels.get(field) : 'skip'}` };
+      }),
+    ];
+    const answer = await ask('Review the mapping: save it, or pick a column to change', choices, SAVE);
+    if (answer === SAVE) break;
+    setChoice(chosen, answer, await questionFor(answer, []));
+  }
+  const mapping: Record<string, string> = Object.create(null);
+  for (const [column, field] of chosen) mapping[column] = field;
+  return mapping;
+}
+
+function setChoice(chosen: Map<string, string>, column: string, field: string): void {
+  if (field === SKIP) chosen.delete(column);
+  else chosen.set(column, field);
+}
+
+function takenBy(chosen: Map<string, string>, field: string, except: string): string | undefined {
+  for (const [column, value] of chosen) if (value === field && column !== except) return column;
+  return undefined;
+}
+
+function fieldChoices(column: string, chosen: Map<string, string>): unknown[] {
+  return [
+    ...SYSTEM_FIELDS.map((field) => {
+      const owner = takenBy(chosen, field.key, column);
+      return {
         value: field.key as string,
         name: `${field.label}${field.required ? ' *' : ''}`,
-        disabled: taken.has(field.key) ? `(used by "${safeText(taken.get(field.key)!, 24)}")` : false,
-      })),
-      { value: SKIP, name: 'skip — do not import this column', disabled: false },
-    ];
-    const preselect = suggested && !taken.has(suggested) ? suggested : SKIP;
-    const answer = await prompt<{ field: string }>([
-      {
-        type: 'select',
-        name: 'field',
-        message: `${safeText(column, 40)}${samples ? output.style.dim(`  e.g. ${samples}`) : ''}`,
-        choices,
-        default: preselect,
-        pageSize: choices.length,
-        loop: false,
-      },
-    ]).catch((error: unknown) => {
+        disabled: owner !== undefined ? `(used by "${safeText(owner, 24)}")` : false,
+      };
+    }),
+    { value: SKIP, name: 'skip — do not import this column' },
+  ];
+}
+
+function messageFor(output: Output, analysis: StoredAnalysis, column: string): string {
+  const samples = analysis.columnSummary[column]?.samples.slice(0, 3).map((s) => safeText(s, 24)).join(', ');
+  return `${safeText(column, 40)}${samples ? output.style.dim(`  e.g. ${samples}`) : ''}`;
+}
+
+/** inquirer's select prompt on the terminal; loaded only when someone is asked. */
+async function asker(output: Output): Promise<Ask> {
+  const { default: inquirer } = await import('inquirer');
+  const prompt = inquirer.createPromptModule({ input: process.stdin, output: output.stderr });
+  const separator = new inquirer.Separator();
+  return async (message, choices, preselect) => {
+    const all = choices.flatMap((choice, n) =>
+      // A rule between the fields and the actions (back, accept the rest).
+      n > 0 && isAction(choice) && !isAction(choices[n - 1]) ? [separator, choice] : [choice],
+    );
+    try {
+      const answer = await prompt<{ value: string }>([
+        { type: 'select', name: 'value', message, choices: all as never, default: preselect, pageSize: Math.min(all.length, 20), loop: false },
+      ]);
+      return answer.value;
+    } catch (error) {
       // Ctrl-C or a closed terminal at a prompt: a cancel, not a crash.
       if (error instanceof Error && error.name === 'ExitPromptError') {
         throw new ImportError('INTERRUPTED', 'mapping cancelled; nothing was saved');
       }
       throw error;
-    });
-    if (answer.field !== SKIP) {
-      mapping[column] = answer.field;
-      taken.set(answer.field, column);
     }
-  }
-  return mapping;
+  };
+}
+
+function isAction(choice: unknown): boolean {
+  const value = (choice as { value?: string }).value;
+  return value === BACK || value === ACCEPT_REST;
 }

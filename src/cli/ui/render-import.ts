@@ -3,17 +3,17 @@ import type { Output } from './output.js';
 import { safeText } from './safe-text.js';
 
 export function renderImport(output: Output, result: ImportResult): void {
-  const { style } = output;
+  const style = output.resultStyle;
   const title = result.dryRun ? style.yellow('Dry run — nothing was committed.') : style.green('Import complete.');
-  output.info(title);
-  if (result.alreadyImported) output.info(style.dim(`  this file was already imported by ${result.importId}; nothing more to do`));
-  if (result.resumedFrom !== undefined) output.info(style.dim(`  resumed an interrupted import after row ${result.resumedFrom}`));
-  output.info(`  imported   ${result.imported}`);
-  output.info(`  updated    ${result.updated}`);
-  output.info(`  skipped    ${result.skipped}  (invalid ${result.invalid}, duplicates ${result.duplicates}, excluded ${result.excluded})`);
-  for (const error of result.errors.slice(0, 10)) output.info(style.dim(`  row ${error.row}: ${safeText(error.message, 160)}`));
-  if (result.errors.length > 10) output.info(style.dim(`  … ${result.invalid + result.duplicates - 10} more rejected rows`));
-  if (result.errorReport) output.info(`rejected rows written to ${result.errorReport}`);
-  if (result.importedReport) output.info(`imported rows written to ${result.importedReport}`);
-  output.info(style.dim(`import id: ${result.importId}`));
+  output.print(title);
+  if (result.alreadyImported) output.print(style.dim(`  this file was already imported by ${result.importId}; nothing more to do`));
+  if (result.resumedFrom !== undefined) output.print(style.dim(`  resumed an interrupted import after row ${result.resumedFrom}`));
+  output.print(`  imported   ${result.imported}`);
+  output.print(`  updated    ${result.updated}`);
+  output.print(`  skipped    ${result.skipped}  (invalid ${result.invalid}, duplicates ${result.duplicates}, excluded ${result.excluded})`);
+  for (const error of result.errors.slice(0, 10)) output.print(style.dim(`  row ${error.row}: ${safeText(error.message, 160)}`));
+  if (result.errors.length > 10) output.print(style.dim(`  … ${result.invalid + result.duplicates - 10} more rejected rows`));
+  if (result.errorReport) output.print(`rejected rows written to ${result.errorReport}`);
+  if (result.importedReport) output.print(`imported rows written to ${result.importedReport}`);
+  output.print(style.dim(`import id: ${result.importId}`));
 }

@@ -6,9 +6,9 @@ export function renderMapping(output: Output, result: MapResult, columns: string
   const labels = new Map<string, string>(SYSTEM_FIELDS.map((f) => [f.key, f.label]));
   const rows = columns.map((column) => {
     const field = result.mapping[column];
-    return [column, field ? `${field} (${labels.get(field)})` : styled(output.style.dim('not imported'))];
+    return [column, field ? `${field} (${labels.get(field)})` : styled(output.resultStyle.dim('not imported'))];
   });
-  output.info(renderTable(['Column', 'Field'], rows, 50));
+  output.print(renderTable(['Column', 'Field'], rows, 50));
   const sample = result.validRows + result.invalidRows;
-  output.info(`${result.validRows} of ${sample} sample rows are valid under this mapping.`);
+  output.print(`${result.validRows} of ${sample} sample rows are valid under this mapping.`);
 }

@@ -80,15 +80,18 @@ function notSpreadsheet(fileName: string, what: string): ImportError {
   });
 }
 
+// The BOF record of Excel 2.x–4.0 worksheets (BIFF2/3/4): id 0x0009/0x0209/0x0409, length 4 or 6.
+const OLD_EXCEL = /^\x09[\x00\x02\x04][\x04\x06]\x00/;
+
 /**
  * Reads the head of `input` and tells what the bytes are (never trusting a name or a MIME
  * type). The returned stream still yields every byte, head included; on refusal the input is
  * released.
  */
-export async function sniffFileKind(input: Readable, fileName: string): Promise<{ kind: FileKind; stream: Readable }> {
+export async function sniffFileKind(input: Readable, fileName: string, encoding?: string): Promise<{ kind: FileKind; stream: Readable }> {
   const bytes = new ByteSource(input, fileName);
   try {
-    const kind = detectFileKind((await bytes.head(MAGIC_HEAD_BYTES)).head, fileName);
+    const kind = detectFileKind((await bytes.head(MAGIC_HEAD_BYTES)).head, fileName, encoding);
     return { kind, stream: bytes.stream() };
   } catch (error) {
     bytes.close();
@@ -96,8 +99,15 @@ export async function sniffFileKind(input: Readable, fileName: string): Promise<
   }
 }
 
-/** The kind of file from its first bytes (see MAGIC_HEAD_BYTES); throws for anything else. */
-export function detectFileKind(head: Buffer, fileName: string): FileKind {
+/** Encodings whose text is full of NUL bytes: declared by the caller, they pass the binary check. */
+const WIDE_ENCODING = /^(utf-?16|utf-?32|ucs-?2)/i;
+
+/**
+ * The kind of file from its first bytes (see MAGIC_HEAD_BYTES); throws for anything else.
+ * `encoding`, when the caller declared one, is honoured before the binary check: UTF-16 without
+ * a BOM is every other byte NUL.
+ */
+export function detectFileKind(head: Buffer, fileName: string, encoding?: string): FileKind {
   if (head.length === 0) {
     throw new ImportError('EMPTY_FILE', `${fileName} is empty`, {
       file: fileName,
@@ -111,6 +121,13 @@ export function detectFileKind(head: Buffer, fileName: string): FileKind {
   if (UTF16_BOMS.some((bom) => startsWith(head, bom)) || startsWith(head, UTF32BE_BOM)) {
     return 'csv';
   }
+  if (OLD_EXCEL.test(head.subarray(0, 4).toString('latin1'))) {
+    throw new ImportError('UNSUPPORTED_FILE', `${fileName} is an Excel 4.0 (or older) worksheet, an old Excel format (BIFF2–4) that is not read`, {
+      file: fileName,
+      hint: 'open it in Excel or LibreOffice and save it as an Excel Workbook (.xlsx) or as CSV, then upload that',
+    });
+  }
+  if (encoding !== undefined && WIDE_ENCODING.test(encoding.trim())) return 'csv';
   for (const { bytes, offset, name } of OTHER_SIGNATURES) {
     if (startsWith(head, bytes, offset)) throw notSpreadsheet(fileName, name);
   }

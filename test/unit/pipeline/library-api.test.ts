@@ -49,7 +49,9 @@ describe('library API', () => {
     expect(mapped.mapping).not.toHaveProperty('Notes');
 
     const page = await preview(ctx, fileId, { invalidOnly: true });
-    expect(page.rows.map((r) => r._rowIndex)).toEqual([4, 5, 8]);
+    // The rows an import rejects: the three invalid ones and row 6, a duplicate of row 1.
+    expect(page.rows.map((r) => r._rowIndex)).toEqual([4, 5, 6, 8]);
+    expect(page.rows[2]).toMatchObject({ _isValid: true, _duplicateOf: 1 });
 
     const db = path.join(dir, 'lib.db');
     const result = await importContacts(ctx, fileId, { database: `sqlite:${db}` });
