@@ -10,7 +10,6 @@ import {
   CONTACTS_ERROR_ROWS,
   CONTACTS_IMPORT_RESULT,
   CONTACTS_IMPORTED_EMAILS,
-  CONTACTS_INVALID_ROWS,
   CONTACTS_MAP_RESULT,
 } from '../helpers/contacts-expectations.js';
 import { POSTGRES, SQLITE, type TestDatabase, type TestEngine } from '../helpers/databases.js';
@@ -142,7 +141,7 @@ describe.each(SETUPS)('$name', ({ name, engine, state, storage }) => {
     expect(page3.body.rows.map((r: any) => r._rowIndex)).toEqual([9, 10, 11, 12]);
     expect(page3.body.rows[0]).toHaveProperty('email');
     const invalid = await server.request('GET', `/api/preview?fileId=${fileId}&invalidOnly=true`);
-    expect(invalid.body.rows.map((r: any) => r._rowIndex)).toEqual(CONTACTS_INVALID_ROWS);
+    expect(invalid.body.rows.map((r: any) => r._rowIndex)).toEqual(CONTACTS_ERROR_ROWS);
 
     const imported = await server.request('POST', '/api/import', { fileId });
     expect(imported.status, imported.text).toBe(200);
