@@ -70,7 +70,7 @@ function explain(code: string, message: string): Explained {
     case 'NO_ANSWER':
       return {
         reason: message,
-        hint: `the server is hung, overloaded or cut off, so the connection was dropped; ${RETRY} once it answers (PG_STATEMENT_TIMEOUT_MS sets how long a statement may take)`,
+        hint: `the server is hung, overloaded or cut off, so the connection was dropped (PG_STATEMENT_TIMEOUT_MS sets how long a statement may take); once it answers, ${RETRY}`,
       };
     case '57014':
       if (/statement timeout/i.test(message)) {
