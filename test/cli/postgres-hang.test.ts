@@ -112,6 +112,7 @@ describe('a PostgreSQL server that stops answering mid-import', () => {
       // Nothing could be recorded on a silent server: the run is unfinished, its process gone.
       expect(await db.query('SELECT status FROM contact_imports')).toEqual([{ status: 'running' }]);
     } finally {
+      child.child.kill('SIGKILL'); // only if it outlived the test
       await proxy.close();
     }
     await resumesToTheCleanRun(db, home);
@@ -132,6 +133,7 @@ describe('a PostgreSQL server that stops answering mid-import', () => {
       expect(child.stderr()).toMatch(/run the same command again/);
       expect(child.json()).toMatchObject({ success: false, error: { code: 'INTERRUPTED' } });
     } finally {
+      child.child.kill('SIGKILL'); // only if it outlived the test
       await proxy.close();
     }
     await resumesToTheCleanRun(db, home);
