@@ -36,6 +36,7 @@ export class BoundedClient extends pg.Client {
   }
 
   // pg's overloads cannot be restated one by one; this passes every form through unchanged.
+  // Promises and submittables (COPY streams) are bounded; the engine never passes a callback.
   override query(config: any, values?: any, callback?: any): any {
     const result: unknown = super.query(config, values, callback);
     const timer = setTimeout(() => this.drop(), this.waitMs);
