@@ -38,6 +38,13 @@ export interface Config {
   table: string;
   /** PGCONNECT_TIMEOUT (seconds, as libpq reads it), else 5 s: how long to wait for PostgreSQL to answer. */
   postgresConnectTimeoutMs: number;
+  /**
+   * PG_STATEMENT_TIMEOUT_MS, else 60 s: the longest one PostgreSQL statement may run (the
+   * server's statement_timeout; a server that does not answer at all is given up a little later).
+   */
+  postgresStatementTimeoutMs: number;
+  /** PG_LOCK_TIMEOUT_MS, else 30 s: the longest a statement waits for a lock another session holds (lock_timeout). */
+  postgresLockTimeoutMs: number;
   defaultCountry: CountryCode;
   maxFileSizeBytes: number;
   maxRows: number;
@@ -68,6 +75,8 @@ export function resolveConfig(options: ConfigOptions = {}): Config {
     databaseUrl: options.database ?? nonEmpty(env.DATABASE_URL) ?? DEFAULT_DATABASE_URL,
     table: options.table ?? 'contacts',
     postgresConnectTimeoutMs: connectTimeoutMs(env),
+    postgresStatementTimeoutMs: wholeNumber(env, 'PG_STATEMENT_TIMEOUT_MS', 60_000, MAX_PG_TIMEOUT_MS),
+    postgresLockTimeoutMs: wholeNumber(env, 'PG_LOCK_TIMEOUT_MS', 30_000, MAX_PG_TIMEOUT_MS),
     defaultCountry,
     maxFileSizeBytes: Math.floor(positiveNumber(env, 'MAX_FILE_SIZE_MB', 100, MAX_FILE_SIZE_MB) * 1024 * 1024),
     maxRows: wholeNumber(env, 'MAX_ROWS_ALLOWED', 500_000, Number.MAX_SAFE_INTEGER),
@@ -80,6 +89,8 @@ export function resolveConfig(options: ConfigOptions = {}): Config {
  * expiry in milliseconds up to 2^63; a larger one is its "value is not an integer" error).
  */
 export const MAX_TTL_SECONDS = 10 * 365 * 24 * 3600;
+/** PostgreSQL's timeouts are ints of milliseconds; a day is far beyond any statement of an import. */
+const MAX_PG_TIMEOUT_MS = 24 * 3600 * 1000;
 /** A terabyte: far beyond what one import can read, and still an exact number of bytes. */
 const MAX_FILE_SIZE_MB = 1024 * 1024;
 

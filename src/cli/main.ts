@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander';
 import { ImportError, isImportError } from '../errors.js';
+import { interruptGivenUp } from './interrupt.js';
 import { createProgram } from './program.js';
 import { cliHints } from './ui/cli-hints.js';
 import { Output } from './ui/output.js';
@@ -16,7 +17,8 @@ export async function main(argv: string[]): Promise<void> {
   const output = new Output({ json, quiet: false, color: !argv.includes('--no-color') });
   let code = 0;
   try {
-    await createProgram().parseAsync(argv);
+    // An interrupted command that cannot wind down (a database that stopped answering) is left behind.
+    await Promise.race([createProgram().parseAsync(argv), interruptGivenUp()]);
   } catch (error) {
     code = report(output, error);
   }

@@ -153,4 +153,12 @@ export interface ContactStoreOptions {
   dryRun?: boolean;
   /** PostgreSQL: how long to wait for the server to accept the connection (default 5 s; a Context takes PGCONNECT_TIMEOUT). */
   connectTimeoutMs?: number;
+  /**
+   * PostgreSQL, for a URL: the session's statement_timeout (default 60 s; a Context takes
+   * PG_STATEMENT_TIMEOUT_MS). A server that does not answer at all is given up a few seconds
+   * later and the connection dropped. A pool or client handed in keeps its own settings.
+   */
+  statementTimeoutMs?: number;
+  /** PostgreSQL, for a URL: the session's lock_timeout (default 30 s; a Context takes PG_LOCK_TIMEOUT_MS). */
+  lockTimeoutMs?: number;
 }

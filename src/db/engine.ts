@@ -37,8 +37,12 @@ export interface RunLock {
  * table for as long as the importing session lives.
  */
 export interface RunLocks {
-  /** Takes the lock for imports of a file (`identity`) into a table, waiting a moment; undefined while another session keeps it. */
-  take(table: string, identity: string): Promise<RunLock | undefined>;
+  /**
+   * Takes the lock for imports of a file (`identity`) into a table: at once, or undefined while
+   * another session keeps it. `waitMs` waits that long for a holder known to be going away (the
+   * session of a process that died, which the server ends as soon as it notices).
+   */
+  take(table: string, identity: string, waitMs?: number): Promise<RunLock | undefined>;
   /** Whether a 'running' run is still being written, by another process than the one holding `held` (an identity). */
   isLive(run: ImportRun, table: string, held: string): Promise<boolean>;
 }

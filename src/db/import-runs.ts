@@ -5,7 +5,7 @@ import type { ImportRun, ImportRunStart, ImportStatus, RunClaim, UndoOptions, Un
 import { decideClaim, runIdentity } from './decide-claim.js';
 import type { Engine, RunLock } from './engine.js';
 import { importRunFromRow } from './import-run-from-row.js';
-import { currentOwner } from './run-owner.js';
+import { currentOwner, ownerIsAlive } from './run-owner.js';
 import {
   alreadyUndoneError,
   importNotFoundError,
@@ -14,6 +14,14 @@ import {
   undoConflictError,
   undoLockedError,
 } from './run-errors.js';
+
+/**
+ * How long a claim or an undo waits for a run's lock when its holder is known to be going away:
+ * its process died (on this host) or its run is no longer 'running'. The database session of a
+ * killed process ends once the server notices, at the latest when its statement ends. A live
+ * holder is refused at once.
+ */
+export const GOING_HOLDER_WAIT_MS = 10_000;
 
 /**
  * The import-run record in contact_imports, the same on every engine: claim (new, resume or
@@ -38,7 +46,11 @@ export class ImportRuns {
     let lock: RunLock | undefined;
     try {
       lock = await engine.locks.take(engine.table, identity);
-      if (!lock) throw runLockedError(start.fileName, engine.table, (await this.matching(start)).find((run) => run.status === 'running'));
+      if (!lock) {
+        const holder = await this.runningMatch(start);
+        if (!holder || !ownerIsAlive(holder.owner, holder.heartbeatAt)) lock = await engine.locks.take(engine.table, identity, GOING_HOLDER_WAIT_MS);
+        if (!lock) throw runLockedError(start.fileName, engine.table, holder ?? (await this.runningMatch(start)));
+      }
       const claim = await engine.transaction(async (): Promise<RunClaim> => {
         const matches = await this.matching(start, engine.dialect.forUpdate);
         const live = new Set<string>();
@@ -137,7 +149,7 @@ export class ImportRuns {
         const table = engine.tableName(run.table ?? engine.table);
         if (run.status === 'running') {
           const identity = runIdentity(run);
-          lock = await engine.locks.take(table, identity);
+          lock = await engine.locks.take(table, identity, ownerIsAlive(run.owner, run.heartbeatAt) ? 0 : GOING_HOLDER_WAIT_MS);
           if (!lock || (await engine.locks.isLive(run, table, identity))) throw undoLockedError(run);
         }
         const result: UndoResult = { importId, table, deleted: 0, restored: 0, conflicts: 0 };
@@ -174,6 +186,10 @@ export class ImportRuns {
       [importId, importId, importId, importId],
     );
     return Number(row!.n);
+  }
+
+  private async runningMatch(start: ImportRunStart): Promise<ImportRun | undefined> {
+    return (await this.matching(start)).find((run) => run.status === 'running');
   }
 
   /** Runs of the same file in this table that claim weighs (all but undone ones), newest first. */

@@ -1,7 +1,10 @@
 import { ImportError } from '../errors.js';
 
-/** Tables the tool owns itself; a contacts table may not take their names. */
-const RESERVED = new Set(['contact_imports', 'contact_import_migrations']);
+/**
+ * The tool's own tables (contact_imports, contact_import_changes, contact_import_migrations, the
+ * staging table) and their indexes all start with this; a contacts table may not, on any engine.
+ */
+const RESERVED_PREFIX = 'contact_import';
 
 /**
  * Validates a contacts table name as a plain SQL identifier. Table names cannot be bound as
@@ -12,8 +15,11 @@ export function checkTableName(name: string): string {
   checkIdentifier(name, 'table', hint);
   // Identifiers are case-insensitive in SQLite (and unquoted ones in PostgreSQL).
   const lower = name.toLowerCase();
-  if (RESERVED.has(lower)) {
-    throw new ImportError('USAGE', `table name "${name}" is reserved for contact-import's own records`, hint);
+  if (lower.startsWith(RESERVED_PREFIX)) {
+    throw new ImportError('USAGE', `table name "${name}" is reserved for contact-import's own records`, {
+      hint: `give table a name that does not start with ${RESERVED_PREFIX}, e.g. contacts`,
+      options: ['table'],
+    });
   }
   if (lower.startsWith('sqlite_')) {
     throw new ImportError('USAGE', `table name "${name}" is reserved by the database`, hint);

@@ -34,6 +34,8 @@ export function openContext(options: ContextOptions | Config = {}): Context {
   const contacts = new ContactDatabase(source === undefined || typeof source === 'string' ? config.databaseUrl : source, {
     table: config.table,
     connectTimeoutMs: config.postgresConnectTimeoutMs,
+    statementTimeoutMs: config.postgresStatementTimeoutMs,
+    lockTimeoutMs: config.postgresLockTimeoutMs,
   });
   return {
     config,

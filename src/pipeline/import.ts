@@ -59,6 +59,7 @@ const DEFAULT_BATCH_SIZE = { sqlite: 1000, postgres: 5000 } as const;
  * follow).
  */
 export async function importContacts(ctx: Context, fileId: string, options: ImportOptions = {}): Promise<ImportResult> {
+  ctx.contacts.checkNames(options);
   await checkOutputPaths(ctx, options);
   // Taken before the session is read: an import that waited for another one then finds the
   // session it cleared (unknown fileId) instead of importing the same file a second time.

@@ -29,6 +29,7 @@ export async function run(ctx: Context, source: UploadSource, options: RunOption
       options: ['auto', 'mappingFile', 'template'],
     });
   }
+  ctx.contacts.checkNames(options);
   await checkOutputPaths(ctx, options, 'path' in source ? source.path : undefined);
   const uploaded = await upload(ctx, source, { onProgress: options.onProgress, signal: options.signal, encoding: options.encoding });
   const { fileId } = uploaded;

@@ -271,6 +271,32 @@ describe('connection problems', () => {
     expect(error.describe()).not.toContain('hunter2');
   });
 
+  it.each([
+    ['statementTimeoutMs', { statementTimeoutMs: 300 }, /canceling statement due to statement timeout$/, /PG_STATEMENT_TIMEOUT_MS/],
+    ['lockTimeoutMs', { lockTimeoutMs: 300, statementTimeoutMs: 60_000 }, /canceling statement due to lock timeout$/, /PG_LOCK_TIMEOUT_MS/],
+  ] as const)('bounds a statement that waits for another session by the session\'s %s, and says which setting', async (_name, timeouts, message, hint) => {
+    const store = await openStore(db.url, timeouts);
+    await store.claimRun({ importId: 'slow', fileId: 'f', fileName: 'c.csv', totalRows: 1, mapping: {}, resumeKey: 'k' });
+    // Another session keeps the contacts table locked, as a long migration or a stuck transaction would.
+    const other = new pg.Client({ connectionString: POSTGRES_URL });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query(`LOCK TABLE ${db.schema}.contacts IN ACCESS EXCLUSIVE MODE`);
+      const started = Date.now();
+      const error = await rejectionOf(store.writeBatch(batch({ email: 'a@x.co', firstName: 'A' }), { importId: 'slow', onDuplicate: 'skip' }));
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(error.code).toBe('IO');
+      expect(error.message).toMatch(message);
+      expect(error.hint).toMatch(hint);
+      expect(error.hint).toMatch(/run the same import again/);
+    } finally {
+      await other.end();
+    }
+    // The connection is still good: the run can be recorded and the next batch written.
+    expect(await store.writeBatch(batch({ email: 'a@x.co', firstName: 'A' }), { importId: 'slow', onDuplicate: 'skip' })).toMatchObject([{ outcome: 'inserted' }]);
+  });
+
   it('fails fast and clearly when the server goes away mid-import, keeping committed batches', async () => {
     // Named, so the test can find its backend and terminate it as an administrator would.
     const store = await openStore(`${db.url}&application_name=${db.schema}`);

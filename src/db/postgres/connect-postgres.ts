@@ -1,11 +1,22 @@
-import pg from 'pg';
 import { ImportError } from '../../errors.js';
 import { redactDatabaseUrl } from '../redact-database-url.js';
+import { BoundedClient, noAnswerMs } from './bounded-client.js';
 import type { PgClient, PgPool } from './pg-client.js';
 import { postgresFailure } from './postgres-failure.js';
 import { parsePostgresUrl } from './postgres-url.js';
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 60_000;
+export const DEFAULT_LOCK_TIMEOUT_MS = 30_000;
+/** An idle connection is probed after this long, so a server that vanished is noticed even between statements. */
+const KEEPALIVE_DELAY_MS = 10_000;
+
+/** How long to wait for PostgreSQL, in milliseconds (see ContactStoreOptions). */
+export interface PostgresTimeouts {
+  connectTimeoutMs?: number;
+  statementTimeoutMs?: number;
+  lockTimeoutMs?: number;
+}
 
 /**
  * A postgres:// URL, a pool (pg.Pool or one shaped like it) to borrow a client from, or a
@@ -21,8 +32,14 @@ export interface PostgresConnection {
   schema?: string;
 }
 
-/** Connects (within `timeoutMs`, default 5 s) to what a source names. */
-export async function connectPostgres(source: PostgresSource, timeoutMs = DEFAULT_CONNECT_TIMEOUT_MS): Promise<PostgresConnection> {
+/**
+ * Connects (within connectTimeoutMs, default 5 s) to what a source names. A connection made from
+ * a URL bounds every round trip: the session's statement_timeout and lock_timeout, a client-side
+ * deadline a little longer for a server that does not answer at all (BoundedClient), and TCP
+ * keepalive. A pool or a client handed in keeps its owner's settings.
+ */
+export async function connectPostgres(source: PostgresSource, timeouts: PostgresTimeouts = {}): Promise<PostgresConnection> {
+  const { connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS, statementTimeoutMs = DEFAULT_STATEMENT_TIMEOUT_MS, lockTimeoutMs = DEFAULT_LOCK_TIMEOUT_MS } = timeouts;
   if (typeof source === 'object') {
     const client = await source.connect().catch((error: unknown) => {
       throw postgresFailure(error, 'cannot connect to PostgreSQL through the pool');
@@ -35,12 +52,18 @@ export async function connectPostgres(source: PostgresSource, timeoutMs = DEFAUL
     const target = parsePostgresUrl(source);
     schema = target.schema;
     try {
-      client = new pg.Client({
-        connectionString: target.connectionString,
-        connectionTimeoutMillis: timeoutMs,
-        keepAlive: true,
-        fallback_application_name: 'contact-import',
-      });
+      client = new BoundedClient(
+        {
+          connectionString: target.connectionString,
+          connectionTimeoutMillis: connectTimeoutMs,
+          keepAlive: true,
+          keepAliveInitialDelayMillis: KEEPALIVE_DELAY_MS,
+          statement_timeout: statementTimeoutMs,
+          lock_timeout: lockTimeoutMs,
+          fallback_application_name: 'contact-import',
+        },
+        noAnswerMs(statementTimeoutMs),
+      );
     } catch (error) {
       // Bad URL syntax, or an sslrootcert/sslcert file that cannot be read.
       throw new ImportError('USAGE', `invalid PostgreSQL URL "${redactDatabaseUrl(source).slice(0, 200)}": ${error instanceof Error ? error.message : String(error)}`, {

@@ -60,7 +60,7 @@ export class PostgresEngine implements Engine {
    */
   static async open(source: PostgresSource, options: ContactStoreOptions = {}): Promise<PostgresEngine> {
     const table = checkTableName(options.table ?? 'contacts').toLowerCase();
-    const connection = await connectPostgres(source, options.connectTimeoutMs);
+    const connection = await connectPostgres(source, options);
     const requested = options.schema ?? connection.schema;
     const engine = new PostgresEngine(connection, table, requested && checkSchemaName(requested).toLowerCase(), options.dryRun === true);
     try {

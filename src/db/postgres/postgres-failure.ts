@@ -29,7 +29,7 @@ export function postgresFailure(error: unknown, context: string, details: { row?
 export function isConnectionLost(error: unknown): boolean {
   const driver = (typeof error === 'object' && error !== null ? error : {}) as DriverError;
   const code = typeof driver.code === 'string' ? driver.code : '';
-  return code.startsWith('08') || ['57P01', '57P02', '57P03', 'ECONNRESET', 'EPIPE'].includes(code) || LOST.test(String(driver.message));
+  return code.startsWith('08') || ['57P01', '57P02', '57P03', 'ECONNRESET', 'EPIPE', 'NO_ANSWER'].includes(code) || LOST.test(String(driver.message));
 }
 
 /**
@@ -67,8 +67,18 @@ function explain(code: string, message: string): Explained {
       return { reason: message, hint: 'grant the user the privileges it needs, or set schema to one it owns', options: ['schema'] };
     case '53100':
       return { reason: message, hint: 'the database server is out of disk space; free some and run the import again' };
+    case 'NO_ANSWER':
+      return {
+        reason: message,
+        hint: `the server is hung, overloaded or cut off, so the connection was dropped (PG_STATEMENT_TIMEOUT_MS sets how long a statement may take); once it answers, ${RETRY}`,
+      };
     case '57014':
+      if (/statement timeout/i.test(message)) {
+        return { reason: message, hint: `a statement ran longer than PG_STATEMENT_TIMEOUT_MS allows; raise it if the server is merely slow; ${RETRY}` };
+      }
       return { reason: message, hint: `the statement was cancelled; ${RETRY}` };
+    case '55P03':
+      return { reason: message, hint: `another session held a lock longer than PG_LOCK_TIMEOUT_MS allows; ${RETRY}` };
   }
   // pg says "timeout expired" or "Connection terminated due to connection timeout".
   if (/timeout expired|connection timeout/i.test(message)) {

@@ -4,9 +4,7 @@ import type { RunLock, RunLocks } from '../engine.js';
 import type { PgClient } from './pg-client.js';
 import { runLockKey } from './run-lock-key.js';
 
-/** How long a claim or an undo waits for a run's lock: a killed client's backend may linger a moment. */
-const LOCK_WAIT_MS = 5000;
-const LOCK_POLL_MS = 100;
+const LOCK_POLL_MS = 50;
 
 /**
  * Session-level advisory locks, one per file and contacts table: the session that claims a
@@ -18,9 +16,9 @@ export class PostgresRunLocks implements RunLocks {
     private readonly schema: () => string,
   ) {}
 
-  async take(table: string, identity: string): Promise<RunLock | undefined> {
+  async take(table: string, identity: string, waitMs = 0): Promise<RunLock | undefined> {
     const key = this.key(table, identity);
-    if (!(await this.tryLock(key, LOCK_WAIT_MS))) return undefined;
+    if (!(await this.tryLock(key, waitMs))) return undefined;
     return { release: () => this.unlock(key) };
   }
 

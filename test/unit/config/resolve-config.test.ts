@@ -38,4 +38,17 @@ describe('resolveConfig limits', () => {
   it.each(['0', '-1', 'big', '1e300'])('refuses MAX_FILE_SIZE_MB=%s', (value) => {
     expect(refusal({ MAX_FILE_SIZE_MB: value }).message).toMatch(/^MAX_FILE_SIZE_MB must be a positive number/);
   });
+
+  it('bounds PostgreSQL statements and lock waits: 60 s and 30 s unless PG_STATEMENT_TIMEOUT_MS / PG_LOCK_TIMEOUT_MS say otherwise', () => {
+    expect(resolveConfig({ env: {} })).toMatchObject({ postgresStatementTimeoutMs: 60_000, postgresLockTimeoutMs: 30_000 });
+    expect(resolveConfig({ env: { PG_STATEMENT_TIMEOUT_MS: '1500', PG_LOCK_TIMEOUT_MS: '200' } })).toMatchObject({
+      postgresStatementTimeoutMs: 1500,
+      postgresLockTimeoutMs: 200,
+    });
+    // 0 would mean "wait forever" to PostgreSQL: the very hang these bounds are there to end.
+    for (const value of ['0', '-1', '1.5', '90000000', 'a minute']) {
+      expect(refusal({ PG_STATEMENT_TIMEOUT_MS: value }).message).toMatch(/^PG_STATEMENT_TIMEOUT_MS must be a whole number from 1 to 86400000/);
+      expect(refusal({ PG_LOCK_TIMEOUT_MS: value }).code).toBe('USAGE');
+    }
+  });
 });

@@ -69,7 +69,7 @@ describe('the Context database', () => {
     });
     const fileId = await mapped(ctx);
     await importContacts(ctx, fileId, { dryRun: true });
-    expect(asked).toEqual([{ table: 'contacts', schema: undefined, dryRun: true, connectTimeoutMs: 5000 }]);
+    expect(asked).toEqual([{ table: 'contacts', schema: undefined, dryRun: true, connectTimeoutMs: 5000, statementTimeoutMs: 60_000, lockTimeoutMs: 30_000 }]);
     const other = path.join(dir, 'other.db');
     const result = await importContacts(ctx, fileId, { database: `sqlite:${other}` });
     expect(asked).toHaveLength(1);
