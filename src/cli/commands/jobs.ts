@@ -13,23 +13,23 @@ export function registerJobs(program: Command): void {
   program
     .command('jobs')
     .description('queued, active and failed analyses and imports on the job queue (REDIS_URL), from any machine')
-    .addOption(new Option('--state <states...>', 'which jobs (default: queued active failed)').choices(Object.keys(STATES)))
+    .addOption(new Option('--status <states...>', 'which jobs (default: queued active failed)').choices(Object.keys(STATES)))
     .option('--limit <n>', 'at most this many of each state and queue (default: 100)', parsePositiveInt)
     .addHelpText(
       'after',
       `
 Examples:
   $ contact-import jobs
-  $ contact-import jobs --state failed --json`,
+  $ contact-import jobs --status failed --json`,
     )
-    .action(async (flags: { state?: Shown[]; limit?: number }, cmd: Command) => {
+    .action(async (flags: { status?: Shown[]; limit?: number }, cmd: Command) => {
       await withContext(cmd, async (ctx, output) => {
         if (ctx.config.queue.kind !== 'bullmq') {
           throw new ImportError('NOT_CONFIGURED', 'jobs lists the job queue on Redis', { hint: 'set REDIS_URL=redis://host:6379 (and unset JOB_QUEUE=local)' });
         }
         const queue = new BullJobRunner(ctx.config);
         try {
-          const shown = flags.state ?? ['queued', 'active', 'failed'];
+          const shown = flags.status ?? ['queued', 'active', 'failed'];
           const jobs = await queue.list(shown.flatMap((state) => [...STATES[state]]), flags.limit ?? 100);
           output.result({ jobs }, () => {
             if (jobs.length === 0) return output.info(`no ${shown.join(', ')} jobs`);
