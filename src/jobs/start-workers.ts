@@ -2,7 +2,7 @@ import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import { isImportError } from '../errors.js';
 import type { Context } from '../pipeline/context.js';
 import type { ProgressEvent } from '../types.js';
-import { bullConnection } from './bull-connection.js';
+import { bullConnection, queueCall } from './bull-connection.js';
 import { recordOf, type JobKind, type QueuedJobData } from './bull-job-runner.js';
 import { failureOf, isTransient } from './job-failure.js';
 import type { JobHandler, JobRecord } from './job-runner.js';
@@ -26,7 +26,7 @@ export type WorkerEvent =
   | { type: 'error'; message: string };
 
 export interface RunningWorkers {
-  /** Resolves once every queue's worker is connected and taking jobs. */
+  /** Resolves once every queue's worker is connected and taking jobs; an ImportError ('IO') when Redis does not answer. */
   ready: Promise<void>;
   /**
    * Graceful stop: no new jobs; running ones stop at their next checkpoint (an import after
@@ -79,7 +79,7 @@ export function startWorkers(ctx: Context, options: StartWorkersOptions): Runnin
   };
 
   const workers = options.kinds.map((kind) => {
-    const { redis } = bullConnection(ctx.config, 'worker');
+    const { redis, target } = bullConnection(ctx.config, 'worker');
     const worker = new Worker(kind, process, {
       connection: redis,
       prefix: ctx.config.queue.prefix,
@@ -99,16 +99,28 @@ export function startWorkers(ctx: Context, options: StartWorkersOptions): Runnin
       const willRetry = !(error instanceof UnrecoverableError) && job.attemptsMade < (job.opts.attempts ?? 1);
       emit({ type: 'failed', job: recordOf(job, willRetry ? 'delayed' : 'failed'), willRetry });
     });
-    worker.on('error', (error) => emit({ type: 'error', message: error.message }));
-    return { worker, redis };
+    worker.on('error', (error) => emit({ type: 'error', message: target.redact(error.message) }));
+    const entry = { worker, redis, connected: false };
+    const ready = queueCall(target, 'start a worker', () => worker.waitUntilReady()).then(() => {
+      entry.connected = true;
+    });
+    return { ...entry, entry, ready };
   });
+  const ready = Promise.all(workers.map((w) => w.ready)).then(() => undefined);
+  // Whoever does not wait for it (a server) must not crash on it: its requests say Redis is down.
+  ready.catch(() => undefined);
 
   let closing: Promise<void> | undefined;
   return {
-    ready: Promise.all(workers.map(({ worker }) => worker.waitUntilReady())).then(() => undefined),
+    ready,
     close() {
       closing ??= (async () => {
-        const closed = workers.map(({ worker }) => worker.close());
+        // A worker that never reached Redis has nothing to finish: dropped at once.
+        const closed = workers.map(({ worker, redis, entry }) => {
+          if (entry.connected) return worker.close();
+          redis.disconnect();
+          return worker.close(true);
+        });
         stopping.abort();
         await Promise.allSettled(closed);
         for (const { redis } of workers) redis.disconnect();
