@@ -35,6 +35,8 @@ export interface JobRecord<Result = unknown> {
 export interface JobControl {
   signal: AbortSignal;
   progress(event: ProgressEvent): void;
+  /** Set when this is not the job's first run: why it runs again. */
+  note?: string;
 }
 
 /** Runs one kind of job. `abandon` is called instead, for a queued job the runner will not start. */

@@ -18,7 +18,7 @@ export interface ImportJob {
 /** The pipeline steps that run as jobs, each the same library call the CLI makes. */
 export function pipelineJobs(ctx: Context): Record<'analyze' | 'import', JobHandler> {
   const analyzeJob: JobHandler<AnalyzeJob> = {
-    run: ({ fileId, read }, { signal, progress }) => analyze(ctx, fileId, { ...read, signal, onProgress: progress }),
+    run: ({ fileId, read }, { signal, progress, note }) => analyze(ctx, fileId, { ...read, signal, onProgress: progress, note }),
     abandon: ({ fileId }, reason) => abandonAnalysis(ctx, fileId, `${reason}; analyze the file again`),
   };
   const importJob: JobHandler<ImportJob> = {

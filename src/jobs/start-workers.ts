@@ -62,7 +62,7 @@ export function startWorkers(ctx: Context, options: StartWorkersOptions): Runnin
       writing = writing.then(() => job.updateProgress({ phase, rows, bytes, totalBytes })).catch(() => undefined);
     };
     try {
-      const result = await handler.run(payload, { signal: stopping.signal, progress });
+      const result = await handler.run(payload, { signal: stopping.signal, progress, note: rerunNote(job) });
       await writing;
       return result;
     } catch (error) {
@@ -128,4 +128,11 @@ export function startWorkers(ctx: Context, options: StartWorkersOptions): Runnin
       return closing;
     },
   };
+}
+
+/** Why a job runs again, in the words status shows. */
+function rerunNote(job: Job): string | undefined {
+  if (job.stalledCounter > 0) return `restarted after its worker stopped (start ${job.attemptsStarted})`;
+  if (job.attemptsMade > 0) return `retry ${job.attemptsMade} after a transient failure`;
+  return undefined;
 }
