@@ -46,9 +46,8 @@ export function startWorkers(ctx: Context, options: StartWorkersOptions): Runnin
   const stopping = new AbortController();
   const emit = options.onEvent ?? (() => undefined);
   const { lockMs, stalledIntervalMs } = ctx.config.queue;
-  const requeued = new Set<string>();
 
-  const process = async (job: Job, token?: string): Promise<unknown> => {
+  const processJob = async (job: Job, token?: string): Promise<unknown> => {
     const handler = handlers[job.name as JobKind];
     if (!handler) throw new UnrecoverableError(JSON.stringify({ code: 'INTERNAL', message: `no handler for jobs of kind "${job.name}"` }));
     const { payload } = job.data as QueuedJobData;
@@ -70,9 +69,11 @@ export function startWorkers(ctx: Context, options: StartWorkersOptions): Runnin
       if (stopping.signal.aborted && isImportError(error) && error.code === 'INTERRUPTED') {
         // Stopped by us at a checkpoint: back to the queue as it is, not a failed attempt.
         await job.moveToWait(token);
-        requeued.add(job.id!);
+        emit({ type: 'requeued', job: recordOf(job, 'waiting') });
         throw new WaitingError();
       }
+      // A bug, or a driver's error the pipeline did not name: the job records only "unexpected".
+      if (!isImportError(error)) emit({ type: 'error', message: `job ${job.id}: ${error instanceof Error ? error.stack ?? error.message : String(error)}` });
       const failure = JSON.stringify(failureOf(error));
       throw isTransient(error) ? new Error(failure) : new UnrecoverableError(failure);
     }
@@ -80,7 +81,7 @@ export function startWorkers(ctx: Context, options: StartWorkersOptions): Runnin
 
   const workers = options.kinds.map((kind) => {
     const { redis, target } = bullConnection(ctx.config, 'worker');
-    const worker = new Worker(kind, process, {
+    const worker = new Worker(kind, processJob, {
       connection: redis,
       prefix: ctx.config.queue.prefix,
       concurrency: options.concurrency,
@@ -91,11 +92,7 @@ export function startWorkers(ctx: Context, options: StartWorkersOptions): Runnin
     worker.on('active', (job) => emit({ type: 'started', job: recordOf(job, 'active') }));
     worker.on('completed', (job) => emit({ type: 'completed', job: recordOf(job, 'completed') }));
     worker.on('failed', (job, error) => {
-      if (!job) return;
-      if (error instanceof WaitingError || requeued.delete(job.id!)) {
-        emit({ type: 'requeued', job: recordOf(job, 'waiting') });
-        return;
-      }
+      if (!job || error instanceof WaitingError) return;
       const willRetry = !(error instanceof UnrecoverableError) && job.attemptsMade < (job.opts.attempts ?? 1);
       emit({ type: 'failed', job: recordOf(job, willRetry ? 'delayed' : 'failed'), willRetry });
     });
