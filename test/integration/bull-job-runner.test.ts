@@ -28,7 +28,7 @@ const ended = (id: string) =>
 beforeAll(() => {
   scratch = scratchDir('ci-bull-');
   prefix = uniquePrefix('bull');
-  env = { REDIS_URL, REDIS_PREFIX: prefix, JOB_BACKOFF_SECONDS: '0.2', JOB_ATTEMPTS: '4', JOB_LOCK_SECONDS: '2', JOB_STALLED_CHECK_SECONDS: '1' };
+  env = { REDIS_URL, REDIS_PREFIX: prefix, JOB_BACKOFF_SECONDS: '0.2', JOB_ATTEMPTS: '4', JOB_LOCK_SECONDS: '10', JOB_STALLED_CHECK_SECONDS: '5' };
   ctx = openContext({ home: path.join(scratch.dir, 'home'), env });
   queue = new BullJobRunner(ctx.config);
 });
