@@ -2,15 +2,23 @@
 // ids enqueue once, transient failures are retried with backoff, bad input fails once and is
 // kept with its error, a graceful stop puts a running job back on the queue, and `jobs` lists
 // what is there.
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImportError } from '../../src/errors.js';
 import { BullJobRunner } from '../../src/jobs/bull-job-runner.js';
 import type { JobHandler, JobRecord } from '../../src/jobs/job-runner.js';
 import { startWorkers } from '../../src/jobs/start-workers.js';
+import { analysisJobId } from '../../src/jobs/job-ids.js';
+import { pipelineJobs } from '../../src/jobs/pipeline-jobs.js';
 import { openContext, type Context } from '../../src/pipeline/context.js';
+import { queueAnalysis } from '../../src/pipeline/queue-analysis.js';
+import { status } from '../../src/pipeline/status.js';
+import { upload } from '../../src/pipeline/upload.js';
+import type { StatusResult } from '../../src/types.js';
 import { runCli, scratchDir } from '../helpers/cli.js';
-import { until } from '../helpers/import-runs.js';
+import { generateContacts } from '../helpers/generate-contacts.js';
+import { spawnCli, until } from '../helpers/import-runs.js';
 import { deleteKeys, rawClient, REDIS_URL, uniquePrefix } from '../helpers/redis.js';
 
 let scratch: ReturnType<typeof scratchDir>;
@@ -118,6 +126,51 @@ describe('BullJobRunner', () => {
       await second.close();
     }
   }, 30_000);
+
+  it('an analysis whose worker process was killed is restarted by another worker, and its status says so', async () => {
+    // Short locks of its own, so the takeover comes within seconds.
+    const fast = { ...env, REDIS_PREFIX: `${prefix}fast:`, JOB_LOCK_SECONDS: '2', JOB_STALLED_CHECK_SECONDS: '1', CONTACT_IMPORT_HOME: path.join(scratch.dir, 'fast') };
+    const fastCtx = openContext({ home: fast.CONTACT_IMPORT_HOME, env: fast });
+    const fastQueue = new BullJobRunner(fastCtx.config);
+    const file = path.join(scratch.dir, 'big.csv');
+    fs.writeFileSync(file, generateContacts({ rows: 80_000, seed: 3 }).csv);
+    const { fileId } = await upload(fastCtx, { path: file });
+    await queueAnalysis(fastCtx, fileId);
+    await fastQueue.submit('analyze', analysisJobId(fileId), { fileId });
+    const victim = spawnCli(['worker'], { cwd: scratch.dir, env: fast });
+    let seen: Promise<StatusResult> | undefined;
+    const analyze = pipelineJobs(fastCtx).analyze;
+    // The second worker reads the status as soon as its analysis is under way.
+    const watched: JobHandler = {
+      run: (payload, control) =>
+        analyze.run(payload, {
+          ...control,
+          progress(event) {
+            control.progress(event);
+            seen ??= status(fastCtx, fileId);
+          },
+        }),
+    };
+    let second: ReturnType<typeof startWorkers> | undefined;
+    try {
+      await until('the analysis to run', async () => ((await fastQueue.get(analysisJobId(fileId)))?.status === 'running' ? true : undefined), victim, 30_000);
+      victim.child.kill('SIGKILL');
+      await victim.exited;
+      second = startWorkers(fastCtx, { kinds: ['analyze'], concurrency: 1, handlers: { analyze: watched } });
+      const job = await until('the analysis to end', async () => {
+        const record = await fastQueue.get(analysisJobId(fileId));
+        return record?.status === 'completed' || record?.status === 'failed' ? record : undefined;
+      }, undefined, 30_000);
+      expect(job).toMatchObject({ status: 'completed', note: expect.stringMatching(/worker stopped once/) });
+      expect((await seen)?.message).toMatch(/restarted after its worker stopped/);
+      expect((await status(fastCtx, fileId)).status).toBe('complete');
+    } finally {
+      if (victim.child.exitCode === null && victim.child.signalCode === null) victim.child.kill('SIGKILL');
+      await second?.close();
+      await fastQueue.close();
+      await fastCtx.close();
+    }
+  }, 60_000);
 
   it('without Redis, worker and jobs say what they need', async () => {
     const worker = await runCli(['worker'], { cwd: scratch.dir, env: {} });
