@@ -6,6 +6,9 @@
 //   BENCH_XLSX_ROWS   rows of the generated workbook (default 100000; 0 skips it)
 //   BENCH_S3_MB       size of the file uploaded to the in-process S3 server (default 100; 0 skips it)
 //   BENCH_SERVE_ROWS  rows of the file `serve` analyzes idle and under 20 clients (default 500000; 0 skips it)
+//   BENCH_QUEUE_ROWS  rows of each of the 10 files analyzed and imported through 1, then 2,
+//                     `contact-import worker` processes (BullMQ on Redis; default 100000; 0 skips it)
+//   BENCH_REDIS_URL   Redis for the queue step (default redis://127.0.0.1:6379); it needs PostgreSQL too
 //   BENCH_POSTGRES_URL PostgreSQL server (default DATABASE_URL when it is postgres://, else
 //                     postgres://postgres@127.0.0.1:5432/test); unreachable: its steps are skipped
 import { execFile } from 'node:child_process';
@@ -16,6 +19,7 @@ import { promisify } from 'node:util';
 import { dropSchema, hasTool, postgresReachable, psqlCopy, sqliteImport } from './baselines.js';
 import { generateContacts } from './generate.js';
 import { startS3Server } from './s3-server.js';
+import { queueWorkers } from './queue-workers.js';
 import { serveUnderLoad } from './serve-load.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -25,6 +29,9 @@ const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
 const xlsxRows = Number(process.env.BENCH_XLSX_ROWS ?? 100_000);
 const s3Mb = Number(process.env.BENCH_S3_MB ?? 100);
 const serveRows = Number(process.env.BENCH_SERVE_ROWS ?? 500_000);
+const queueRows = Number(process.env.BENCH_QUEUE_ROWS ?? 100_000);
+const QUEUE_FILES = 10;
+const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const pgUrl =
   process.env.BENCH_POSTGRES_URL ??
   (/^postgres(ql)?:/.test(process.env.DATABASE_URL ?? '') ? process.env.DATABASE_URL : 'postgres://postgres@127.0.0.1:5432/test');
@@ -210,6 +217,22 @@ if (serveRows > 0) {
   log(`  serve under load: p50 ${served.latency.p50} ms, p99 ${served.latency.p99} ms, ${served.requestsPerSecond} req/s`);
 }
 
+// Issue 18: 10 files through 1 vs 2 worker processes, and a worker's death to another resuming.
+let queued;
+if (queueRows > 0 && postgres) {
+  try {
+    queued = await queueWorkers({ rows: queueRows, files: QUEUE_FILES, out, env: stepEnv, pgUrl, redisUrl, log });
+    const mb = (fs.statSync(path.join(out, `queue-${queueRows}-0.csv`)).size * QUEUE_FILES) / MB;
+    record(queueRows * QUEUE_FILES, mb, 'queue: analyze + import, 1 worker', { ms: queued.oneMs, maxRssMb: undefined, detail: { filesPerMinute: queued.filesPerMinute1 } });
+    record(queueRows * QUEUE_FILES, mb, 'queue: analyze + import, 2 workers', { ms: queued.twoMs, maxRssMb: undefined, detail: { filesPerMinute: queued.filesPerMinute2 } });
+    log(`  queue: ${queued.filesPerMinute1} → ${queued.filesPerMinute2} files/min (${queued.speedup}×); death to resume ${(queued.resumeMs / 1000).toFixed(1)} s`);
+  } catch (error) {
+    notes.push(`queue step skipped: ${error.message}`);
+  }
+} else if (queueRows > 0) {
+  notes.push('queue step skipped: it needs PostgreSQL');
+}
+
 // Targets from issue 7: ratios at the largest size, peak RSS and its growth, the workbook.
 const largest = Math.max(...sizes);
 const smallest = Math.min(...sizes);
@@ -238,6 +261,11 @@ if (served) {
   targets.push({ target: `serve: analysis ${serveRows} rows slows < 25% under 20 clients`, measured: `${served.growthPercent.toFixed(1)}%`, met: served.growthPercent < 25 });
   targets.push({ target: 'serve: status/preview latency under load (p50 / p99)', measured: `${served.latency.p50} / ${served.latency.p99} ms, ${served.requestsPerSecond} req/s`, met: served.non2xx === 0 && served.errors === 0 });
   if (served.peakRssMb !== null) targets.push({ target: `serve: peak RSS ≤ 200 MB (analyze + import ${serveRows} rows)`, measured: `${served.peakRssMb} MB`, met: served.peakRssMb <= 200 });
+}
+
+if (queued) {
+  targets.push({ target: `queue: ${QUEUE_FILES} files × ${queueRows} rows, 2 workers vs 1 (2 cores: close to 2×)`, measured: `${queued.filesPerMinute1} → ${queued.filesPerMinute2} files/min, ${queued.speedup}×`, met: queued.speedup >= 1.5 });
+  targets.push({ target: 'queue: worker killed → import resumed by another worker', measured: `${(queued.resumeMs / 1000).toFixed(1)} s (JOB_LOCK_SECONDS ${process.env.JOB_LOCK_SECONDS ?? 10})`, met: queued.resumeMs < 60_000 });
 }
 
 console.table(results.map(({ detail, ...r }) => r));

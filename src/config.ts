@@ -49,6 +49,26 @@ export interface Config {
   maxFileSizeBytes: number;
   maxRows: number;
   ttlSeconds: number;
+  /** Where analyses and async imports run (see QueueConfig). */
+  queue: QueueConfig;
+}
+
+/**
+ * The job queue: BullMQ on Redis when REDIS_URL is set (JOB_QUEUE=local keeps jobs in the
+ * process that submits them), so workers on any machine with the same settings take them.
+ */
+export interface QueueConfig {
+  kind: 'bullmq' | 'local';
+  /** BullMQ's key prefix: REDIS_PREFIX + "jobs". */
+  prefix: string;
+  /** JOB_LOCK_SECONDS (default 30): a worker that stops renewing a job's lock this long is presumed dead. */
+  lockMs: number;
+  /** JOB_STALLED_CHECK_SECONDS (default 15): how often workers look for jobs whose worker died. */
+  stalledIntervalMs: number;
+  /** JOB_ATTEMPTS (default 5): tries for a job failing with a transient error (service unavailable). */
+  attempts: number;
+  /** JOB_BACKOFF_SECONDS (default 5): the first retry's delay, doubled on each next one. */
+  backoffMs: number;
 }
 
 export const DEFAULT_DATABASE_URL = 'sqlite:contacts.db';
@@ -81,6 +101,25 @@ export function resolveConfig(options: ConfigOptions = {}): Config {
     maxFileSizeBytes: Math.floor(positiveNumber(env, 'MAX_FILE_SIZE_MB', 100, MAX_FILE_SIZE_MB) * 1024 * 1024),
     maxRows: wholeNumber(env, 'MAX_ROWS_ALLOWED', 500_000, Number.MAX_SAFE_INTEGER),
     ttlSeconds: wholeNumber(env, 'TTL_SECONDS', 3600, MAX_TTL_SECONDS),
+    queue: queueSettings(env, redisUrl, nonEmpty(env.REDIS_PREFIX) ?? 'contact-import:'),
+  };
+}
+
+function queueSettings(env: NodeJS.ProcessEnv, redisUrl: string | undefined, redisPrefix: string): QueueConfig {
+  const kind = nonEmpty(env.JOB_QUEUE)?.trim().toLowerCase() ?? (redisUrl ? 'bullmq' : 'local');
+  if (kind !== 'bullmq' && kind !== 'local') {
+    throw new ImportError('USAGE', `JOB_QUEUE must be bullmq or local, got ${JSON.stringify(kind.slice(0, 100))}`);
+  }
+  if (kind === 'bullmq' && !redisUrl) {
+    throw new ImportError('NOT_CONFIGURED', 'the BullMQ job queue needs REDIS_URL', { hint: 'set REDIS_URL=redis://host:6379, or unset JOB_QUEUE' });
+  }
+  return {
+    kind,
+    prefix: `${redisPrefix}jobs`,
+    lockMs: positiveNumber(env, 'JOB_LOCK_SECONDS', 30, 3600) * 1000,
+    stalledIntervalMs: positiveNumber(env, 'JOB_STALLED_CHECK_SECONDS', 15, 3600) * 1000,
+    attempts: wholeNumber(env, 'JOB_ATTEMPTS', 5, 100),
+    backoffMs: positiveNumber(env, 'JOB_BACKOFF_SECONDS', 5, 3600) * 1000,
   };
 }
 
@@ -154,7 +193,7 @@ function s3Settings(env: NodeJS.ProcessEnv): Pick<Config, 's3Region' | 's3Endpoi
 export interface ServerConfigOptions {
   host?: string;
   port?: number;
-  /** Analyses and async imports run at once in this process; default one per core. */
+  /** Analyses and async imports run at once in this process; default one per core; 0 (BullMQ queue only): workers elsewhere run them. */
   concurrency?: number;
   env?: NodeJS.ProcessEnv;
 }
@@ -183,8 +222,8 @@ export function resolveServerConfig(options: ServerConfigOptions = {}): ServerCo
     throw new ImportError('USAGE', `PORT must be a port number from 0 to 65535, got "${env.PORT}"`);
   }
   const concurrency = options.concurrency ?? os.availableParallelism();
-  if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new ImportError('USAGE', `the job concurrency must be a whole number of 1 or more, got ${concurrency}`);
+  if (!Number.isInteger(concurrency) || concurrency < 0) {
+    throw new ImportError('USAGE', `the job concurrency must be a whole number (0: only queue jobs for workers), got ${concurrency}`);
   }
   const rateLimit = nonEmpty(env.ENABLE_RATE_LIMITING)?.trim().toLowerCase();
   if (rateLimit !== undefined && !['true', 'false', '1', '0'].includes(rateLimit)) {

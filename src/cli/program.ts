@@ -3,6 +3,7 @@ import { registerAnalyze } from './commands/analyze.js';
 import { registerCleanup } from './commands/cleanup.js';
 import { registerHistory } from './commands/history.js';
 import { registerImport } from './commands/import.js';
+import { registerJobs } from './commands/jobs.js';
 import { registerMap } from './commands/map.js';
 import { registerPreview } from './commands/preview.js';
 import { registerRun } from './commands/run.js';
@@ -11,6 +12,7 @@ import { registerTemplates } from './commands/templates.js';
 import { registerUndo } from './commands/undo.js';
 import { registerServe } from './commands/serve.js';
 import { registerUpload } from './commands/upload.js';
+import { registerWorker } from './commands/worker.js';
 import { VERSION } from '../version.js';
 import { safeText } from './ui/safe-text.js';
 
@@ -55,5 +57,7 @@ Example — from a file to contacts in SQLite:
   registerCleanup(program);
   registerServe(program);
   registerTemplates(program);
+  registerWorker(program);
+  registerJobs(program);
   return program;
 }

@@ -23,13 +23,20 @@ export interface JobRecord<Result = unknown> {
   /** The last progress event the job reported. */
   progress?: Pick<ProgressEvent, 'phase' | 'rows' | 'bytes' | 'totalBytes'>;
   result?: Result;
+  /** The last failure; on a job that is queued again, the one it will be retried after. */
   error?: JobFailure;
+  /** Times the job was started (a queue's retries and restarts after a worker died count). */
+  attempts?: number;
+  /** Said when the job is not on its first try, e.g. restarted after its worker stopped. */
+  note?: string;
 }
 
 /** What a job's code gets: a signal that aborts it (the runner is stopping) and a progress sink. */
 export interface JobControl {
   signal: AbortSignal;
   progress(event: ProgressEvent): void;
+  /** Set when this is not the job's first run: why it runs again. */
+  note?: string;
 }
 
 /** Runs one kind of job. `abandon` is called instead, for a queued job the runner will not start. */

@@ -1,7 +1,8 @@
 import { isImportError } from '../errors.js';
 import type { StateStore } from '../state/state-store.js';
 import type { ProgressEvent } from '../types.js';
-import type { JobFailure, JobHandler, JobRecord, JobRunner } from './job-runner.js';
+import { failureOf } from './job-failure.js';
+import type { JobHandler, JobRecord, JobRunner } from './job-runner.js';
 
 export interface LocalJobRunnerOptions {
   /** Where job records live, so every process sharing the state can read them. */
@@ -114,12 +115,4 @@ export class LocalJobRunner implements JobRunner {
   private save(record: JobRecord): Promise<void> {
     return this.options.state.set(jobKey(record.id), record, this.options.ttlSeconds);
   }
-}
-
-function failureOf(error: unknown): JobFailure {
-  if (isImportError(error)) {
-    const hint = error.hintFor();
-    return { code: error.code, message: error.message, ...(hint ? { hint } : {}) };
-  }
-  return { code: 'INTERNAL', message: 'unexpected error' };
 }

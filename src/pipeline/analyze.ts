@@ -24,6 +24,8 @@ export interface AnalyzeOptions {
   discardRefusedFile?: boolean;
   onProgress?: ProgressListener;
   signal?: AbortSignal;
+  /** Shown by status while the analysis runs, e.g. that it was restarted after its worker stopped. */
+  note?: string;
 }
 
 /**
@@ -33,7 +35,7 @@ export interface AnalyzeOptions {
 export async function analyze(ctx: Context, fileId: string, options: AnalyzeOptions = {}): Promise<AnalysisSummary> {
   const upload = await requireUpload(ctx, fileId);
   const { sheet, encoding, delimiter, headerRow, onProgress, signal } = options;
-  const progress = new ProgressWriter(ctx, fileId, upload.size);
+  const progress = new ProgressWriter(ctx, fileId, upload.size, options.note);
   await progress.write({ status: 'analyzing', processed: 0, bytesRead: 0 });
   try {
     const source = await openFileRecords(ctx, upload, { sheet, encoding, delimiter, headerRow });

@@ -12,6 +12,8 @@ export class ProgressWriter {
     private readonly ctx: Context,
     private readonly fileId: string,
     private readonly totalBytes?: number,
+    /** The message of every 'analyzing' write. */
+    private readonly note?: string,
   ) {}
 
   /** A promise only when a write is due: the hot loop awaits rarely. */
@@ -23,7 +25,8 @@ export class ProgressWriter {
   }
 
   write(progress: Omit<AnalysisProgress, 'updatedAt' | 'totalBytes'>): Promise<void> {
-    const record: AnalysisProgress = { ...progress, totalBytes: this.totalBytes, updatedAt: new Date().toISOString() };
+    const note = progress.status === 'analyzing' && this.note ? { message: this.note } : {};
+    const record: AnalysisProgress = { ...note, ...progress, totalBytes: this.totalBytes, updatedAt: new Date().toISOString() };
     return this.ctx.state.set(STORAGE_KEYS.progress(this.fileId), record, this.ctx.config.ttlSeconds);
   }
 }

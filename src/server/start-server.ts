@@ -3,8 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ConfigOptions, ServerConfig } from '../config.js';
 import { resolveServerConfig, type ServerConfigOptions } from '../config.js';
 import { ImportError } from '../errors.js';
-import { LocalJobRunner } from '../jobs/local-job-runner.js';
-import { pipelineJobs } from '../jobs/pipeline-jobs.js';
+import { openJobRunner } from '../jobs/open-job-runner.js';
 import { openContext } from '../pipeline/context.js';
 import { createServer } from './create-server.js';
 
@@ -38,11 +37,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const ctx = openContext(options.pipeline ?? {});
   const shutdown = new AbortController();
   let app: FastifyInstance | undefined;
-  const jobs = new LocalJobRunner({
-    state: ctx.state,
-    ttlSeconds: ctx.config.ttlSeconds,
+  // In this process, or on the BullMQ queue (REDIS_URL) for `contact-import worker` processes too.
+  const jobs = openJobRunner(ctx, {
     concurrency: config.concurrency,
-    handlers: pipelineJobs(ctx),
     onUnexpectedError: (error, job) => app?.log.error({ err: error, job: job.id }, 'job failed unexpectedly'),
   });
   try {

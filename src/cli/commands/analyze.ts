@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { ImportError } from '../../errors.js';
+import { openQueue } from '../../jobs/open-job-runner.js';
+import { analyzeQueued } from '../../jobs/queued-steps.js';
 import { analyze } from '../../pipeline/analyze.js';
 import { upload } from '../../pipeline/upload.js';
 import { withContext } from '../command-context.js';
@@ -30,7 +32,8 @@ export function registerAnalyze(program: Command): void {
     .description('stream a file once: rows, valid/invalid, duplicates, per-column profile, suggested mapping')
     .argument('[path]', 'a file to upload and analyze in one step')
     .option('--file-id <id>', 'an uploaded file')
-    .option('--filename <name>', 'with a path of -: name to record for standard input');
+    .option('--filename <name>', 'with a path of -: name to record for standard input')
+    .option('--queue', 'analyze as a job on the queue (REDIS_URL), done by a `contact-import worker` process');
   addReadOptions(command)
     .addHelpText(
       'after',
@@ -39,7 +42,7 @@ Examples:
   $ contact-import analyze --file-id file_0b8e…
   $ contact-import analyze contacts.xlsx --sheet Leads --json`,
     )
-    .action(async (path: string | undefined, flags: ReadFlags & { fileId?: string; filename?: string }, cmd: Command) => {
+    .action(async (path: string | undefined, flags: ReadFlags & { fileId?: string; filename?: string; queue?: boolean }, cmd: Command) => {
       if (Boolean(path) === Boolean(flags.fileId)) {
         throw new ImportError('USAGE', 'analyze needs either --file-id ID or a file path (not both)', {
           hint: 'contact-import analyze --file-id ID, or contact-import analyze contacts.csv',
@@ -49,7 +52,9 @@ Examples:
         const bar = progressBar(output);
         try {
           const fileId = flags.fileId ?? (await upload(ctx, sourceOf(path!, flags.filename), { onProgress: bar.listener, signal: interruptSignal(), encoding: flags.encoding })).fileId;
-          const summary = await analyze(ctx, fileId, {
+          const queue = flags.queue ? openQueue(ctx) : undefined;
+          const steps: typeof analyze = queue ? (c, id, options) => analyzeQueued(c, queue, id, options).finally(() => queue.close()) : analyze;
+          const summary = await steps(ctx, fileId, {
             ...flags,
             discardRefusedFile: flags.fileId === undefined,
             onProgress: bar.listener,

@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { openQueue } from '../../jobs/open-job-runner.js';
+import { runQueued } from '../../jobs/queued-steps.js';
 import { run } from '../../pipeline/run.js';
 import { withContext } from '../command-context.js';
 import { progressBar } from '../ui/progress.js';
@@ -13,7 +15,8 @@ export function registerRun(program: Command): void {
     .command('run')
     .description('upload + analyze + map + import in one step, never prompting (for cron)')
     .argument('<path>', 'CSV, TSV, XLSX or XLS file; - reads standard input')
-    .option('--filename <name>', 'with -: name to record for standard input');
+    .option('--filename <name>', 'with -: name to record for standard input')
+    .option('--queue', 'analyze and import as jobs on the queue (REDIS_URL), done by `contact-import worker` processes');
   addMappingOptions(command);
   addReadOptions(command);
   addImportOptions(command)
@@ -24,10 +27,12 @@ Examples:
   $ contact-import run contacts.csv --auto
   $ contact-import run /data/export.csv --template crm --database sqlite:/var/lib/crm.db --max-invalid 5% --json`,
     )
-    .action(async (path: string, flags: ImportFlags & MappingFlags & ReadFlags & { filename?: string }, cmd: Command) => {
+    .action(async (path: string, flags: ImportFlags & MappingFlags & ReadFlags & { filename?: string; queue?: boolean }, cmd: Command) => {
       await withContext(cmd, async (ctx, output) => {
         const bar = progressBar(output);
-        const result = await run(ctx, sourceOf(path, flags.filename), {
+        const queue = flags.queue ? openQueue(ctx) : undefined;
+        const steps: typeof run = queue ? (c, source, options) => runQueued(c, queue, source, options).finally(() => queue.close()) : run;
+        const result = await steps(ctx, sourceOf(path, flags.filename), {
           ...importOptionsOf(flags),
           ...mappingChoiceOf(flags),
           sheet: flags.sheet,

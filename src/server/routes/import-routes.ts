@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { ImportError } from '../../errors.js';
+import { importJobId } from '../../jobs/job-ids.js';
 import type { JobRecord } from '../../jobs/job-runner.js';
 import type { ImportJob } from '../../jobs/pipeline-jobs.js';
 import { findImport, history, undoImport } from '../../pipeline/history.js';
@@ -54,7 +54,8 @@ export async function importRoutes(app: FastifyInstance, { ctx, jobs, config, sh
       const options = { excludeRows: excludedRows, onDuplicate, dryRun };
       if (request.query.async === '1' || request.query.async === 'true') {
         const job: ImportJob = { fileId, options };
-        const record = await jobs.submit('import', `job_${randomUUID()}`, job);
+        // Derived from the work: a retried request finds the job it queued, not a second one.
+        const record = await jobs.submit('import', importJobId(fileId, options), job);
         return reply.code(202).send({ status: record.status, importId: record.id });
       }
       return renderResult(await importContacts(ctx, fileId, { ...options, signal: shutdown }));
@@ -133,5 +134,6 @@ function renderJob(importId: string, job: JobRecord | null): Record<string, unkn
     ...(job.progress ? { progress: job.progress } : {}),
     ...(job.result ? { result: renderResult(job.result as ImportResult) } : {}),
     ...(job.error ? { error: job.error } : {}),
+    ...(job.note ? { note: job.note } : {}),
   };
 }
