@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 
-const COMMANDS = ['upload', 'analyze', 'status', 'map', 'preview', 'import', 'run', 'cleanup', 'history', 'undo', 'serve', 'templates'];
+const COMMANDS = ['upload', 'analyze', 'status', 'map', 'preview', 'import', 'run', 'cleanup', 'history', 'undo', 'serve', 'templates', 'worker', 'jobs'];
 
 describe('--help', () => {
   it('the program lists every command', async () => {
