@@ -2,6 +2,7 @@ import path from 'node:path';
 import { isCountryCode } from './contacts/normalize-phone.js';
 import { ImportError } from './errors.js';
 import type { CountryCode } from 'libphonenumber-js';
+import type { OnInvalidValue } from './types.js';
 
 /** What a caller (CLI flags or a Node program) may set; anything left out comes from the environment. */
 export interface ConfigOptions {
@@ -13,6 +14,8 @@ export interface ConfigOptions {
   database?: string;
   table?: string;
   defaultCountry?: string;
+  /** What a bad optional value does to its row: 'reject' (default) or 'blank'. */
+  onInvalidValue?: OnInvalidValue;
   /** The environment to read; default process.env. */
   env?: NodeJS.ProcessEnv;
 }
@@ -36,6 +39,7 @@ export interface Config {
   databaseUrl: string;
   table: string;
   defaultCountry: CountryCode;
+  onInvalidValue: OnInvalidValue;
   maxFileSizeBytes: number;
   maxRows: number;
   ttlSeconds: number;
@@ -65,10 +69,19 @@ export function resolveConfig(options: ConfigOptions = {}): Config {
     databaseUrl: options.database ?? nonEmpty(env.DATABASE_URL) ?? DEFAULT_DATABASE_URL,
     table: options.table ?? 'contacts',
     defaultCountry,
+    onInvalidValue: onInvalidValueOf(options.onInvalidValue),
     maxFileSizeBytes: positiveNumber(env, 'MAX_FILE_SIZE_MB', 100) * 1024 * 1024,
     maxRows: Math.floor(positiveNumber(env, 'MAX_ROWS_ALLOWED', 500_000)),
     ttlSeconds: Math.floor(positiveNumber(env, 'TTL_SECONDS', 3600)),
   };
+}
+
+function onInvalidValueOf(value: string | undefined): OnInvalidValue {
+  if (value === undefined || value === 'reject' || value === 'blank') return value ?? 'reject';
+  throw new ImportError('USAGE', `onInvalidValue must be reject or blank, got "${value}"`, {
+    hint: 'set onInvalidValue to reject (the row is invalid) or blank (the contact is imported without the value)',
+    options: ['onInvalidValue'],
+  });
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

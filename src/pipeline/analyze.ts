@@ -48,13 +48,13 @@ export async function analyze(ctx: Context, fileId: string, options: AnalyzeOpti
 
     await eachCheckedRow(
       source.records,
-      { plan, defaultCountry: ctx.config.defaultCountry, signal, interrupted: () => new ImportError('INTERRUPTED', 'analysis interrupted') },
+      { plan, defaultCountry: ctx.config.defaultCountry, onInvalidValue: ctx.config.onInvalidValue, signal, interrupted: () => new ImportError('INTERRUPTED', 'analysis interrupted') },
       {
         read(record) {
           totalRows++;
           profiler.add(record.values);
           if (sampleRows.length < SAMPLE_ROWS_COUNT) {
-            sampleRows.push({ _rowIndex: record.row, values: record.values, ...(record.problems ? { problems: record.problems } : {}) });
+            sampleRows.push({ _rowIndex: record.row, values: record.values, ...(record.problems ? { problems: record.problems } : {}), ...(record.cellErrors ? { cellErrors: record.cellErrors } : {}) });
           }
         },
         valid() {

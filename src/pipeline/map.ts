@@ -96,8 +96,8 @@ export async function saveMapping(
   const plan = compileMapping(mapping, analysis.columns);
   let validRows = 0;
   for (const sample of analysis.sampleRows) {
-    const row = { row: sample._rowIndex, values: sample.values, problems: sample.problems };
-    if (checkRecord(row, plan, ctx.config.defaultCountry).contact) validRows++;
+    const row = { row: sample._rowIndex, values: sample.values, problems: sample.problems, cellErrors: sample.cellErrors };
+    if (checkRecord(row, plan, ctx.config).contact) validRows++;
   }
   const stored: ColumnMapping = { mapping: plan.mapping, s3Key: analysis.s3Key, fileId };
   await ctx.state.set(STORAGE_KEYS.mapping(fileId), stored, ctx.config.ttlSeconds);

@@ -61,7 +61,7 @@ export async function preview(ctx: Context, fileId: string, options: PreviewOpti
     sink.full = () => matching >= first + pageSize;
   }
   // Only valid rows carry _duplicateOf: listing invalid rows alone needs no dedupe.
-  await eachCheckedRow(source.records, { plan, defaultCountry: ctx.config.defaultCountry, dedupe: !options.invalidOnly }, sink);
+  await eachCheckedRow(source.records, { plan, defaultCountry: ctx.config.defaultCountry, onInvalidValue: ctx.config.onInvalidValue, dedupe: !options.invalidOnly }, sink);
   const total = options.invalidOnly ? matching : analysis.totalRows;
   return { rows, total, page, pageSize, mappingSource: saved ? 'saved' : 'suggested' };
 }
@@ -73,6 +73,8 @@ function toPreviewRow(
 ): PreviewRow {
   const row: PreviewRow = { _rowIndex: checked.row, _isValid: checked.contact !== null, _errors: checked.errors };
   if (duplicateOf !== undefined) row._duplicateOf = duplicateOf;
+  const warnings = [...(checked.warnings ?? []), ...(checked.blanked ?? []).map((b) => `${b.message}: imported without it`)];
+  if (warnings.length > 0) row._warnings = warnings;
   const values = (checked.contact ?? checked.fields) as Record<string, string | undefined>;
   for (const { field } of entries) row[field] = values[field] ?? '';
   return row;
