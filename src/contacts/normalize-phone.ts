@@ -50,7 +50,7 @@ export function normalizePhone(raw: string, region: CountryCode): PhoneResult {
     const m = NANP_PLAIN.exec(text);
     if (m) {
       const digits = `${m[1] ?? m[2]}${m[3]}${m[4]}`;
-      if (isValidNanp(digits)) return { ok: true, value: `+1${digits}` };
+      if (isValidNanp(digits, region, text.charCodeAt(0) === 0x2b /* + */)) return { ok: true, value: `+1${digits}` };
       return { ok: false, reason: invalidReason(region) };
     }
   }
@@ -92,13 +92,17 @@ function invalidReason(region: CountryCode): string {
   return `not a valid phone number for ${region}`;
 }
 
-/** libphonenumber's isValid for +1 and these ten digits, asked once per seven-digit prefix. */
-function isValidNanp(digits: string): boolean {
-  const prefix = digits.slice(0, 7);
-  let valid = nanpValid.get(prefix);
+/**
+ * libphonenumber's isValid for these ten digits read in `region` (written with +1, or without),
+ * asked once per region, form and seven-digit prefix: the answer depends on the region for a
+ * number written without +1 (each NANP country's own patterns).
+ */
+function isValidNanp(digits: string, region: CountryCode, international: boolean): boolean {
+  const key = `${region}${international ? '+' : ' '}${digits.slice(0, 7)}`;
+  let valid = nanpValid.get(key);
   if (valid === undefined) {
-    valid = parse(`+1${digits}`, 'US')?.isValid() ?? false;
-    if (nanpValid.size < MAX_NANP_PREFIXES) nanpValid.set(prefix, valid);
+    valid = parse(international ? `+1${digits}` : digits, region)?.isValid() ?? false;
+    if (nanpValid.size < MAX_NANP_PREFIXES) nanpValid.set(key, valid);
   }
   return valid;
 }

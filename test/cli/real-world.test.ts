@@ -170,7 +170,7 @@ const IMPORTABLE: Importable[] = [
     file: 'duplicate-headers.csv',
     analyze: { totalRows: 1, validRows: 1, columns: ['Email', 'Phone', 'Phone (2)', 'First Name'] },
     imported: 1,
-    stored: [{ email: 'ann@example.com', phone: '+15551234567' }],
+    stored: [{ email: 'ann@example.com', phone: '+12125554567' }],
   },
   {
     file: 'empty-headers.csv',
@@ -243,8 +243,8 @@ const IMPORTABLE: Importable[] = [
     errors: [/^cell D4 has the error #N\/A$/],
     stored: [
       // The merged company cell (I2:I3) has its value in the top-left cell only.
-      { email: 'ann@example.com', phone: '+15551234567', zip_code: '02134', company: 'Acme' },
-      { email: 'bob@example.com', phone: '+15551234568', zip_code: '00501', company: null },
+      { email: 'ann@example.com', phone: '+12125554567', zip_code: '02134', company: 'Acme' },
+      { email: 'bob@example.com', phone: '+12125554568', zip_code: '00501', company: null },
     ],
     absent: ['cy@example.com'],
   },
@@ -252,7 +252,7 @@ const IMPORTABLE: Importable[] = [
     file: 'contacts.xls',
     analyze: { totalRows: 2, validRows: 2, format: { type: 'xls', sheet: 'Contacts' } },
     imported: 2,
-    stored: [{ email: 'ann@example.com', phone: '+15551234567', zip_code: '02134' }],
+    stored: [{ email: 'ann@example.com', phone: '+12125554567', zip_code: '02134' }],
   },
   {
     file: 'xlsx-huge-dimension.xlsx',
@@ -263,7 +263,7 @@ const IMPORTABLE: Importable[] = [
     file: 'google-contacts.csv',
     analyze: { totalRows: 3, validRows: 2 },
     imported: 2,
-    errors: [/^Phone "\+1 555-987-6543 ::: \+1 555-000-1111" is not a possible phone number/],
+    errors: [/^Phone "\+1 212-555-6543 ::: \+1 212-555-1111" is not a valid phone number/],
     stored: [
       {
         email: 'ann.lee@example.com',
@@ -271,7 +271,7 @@ const IMPORTABLE: Importable[] = [
         last_name: 'Lee',
         company: 'Acme',
         title: 'CTO',
-        phone: '+15551234567',
+        phone: '+12125554567',
         address: '1 Main St',
         city: 'Springfield',
         state: 'IL',
@@ -292,11 +292,11 @@ const IMPORTABLE: Importable[] = [
         first_name: 'François',
         company: 'Société Générale',
         title: 'Directeur',
-        phone: '+15551234567;ext=89',
+        phone: '+12125554567;ext=89',
         notes: 'Préfère le téléphone',
         country: 'France',
       },
-      { email: 'grace@example.com', first_name: 'Grace', title: 'Rear Admiral', phone: '+15557654321;ext=12' },
+      { email: 'grace@example.com', first_name: 'Grace', title: 'Rear Admiral', phone: '+12125554321;ext=12' },
     ],
   },
 ];
