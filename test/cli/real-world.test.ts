@@ -234,19 +234,19 @@ const IMPORTABLE: Importable[] = [
     file: 'contacts.xlsx',
     analyze: {
       totalRows: 3,
-      validRows: 2,
+      validRows: 3,
       columns: ['Email', 'First Name', 'Last Name', 'Phone', 'Zip', 'Birthday', 'Score', 'Total', 'Company'],
       format: { type: 'xlsx', sheet: 'Contacts' },
     },
     samples: { Birthday: ['1990-04-17', '2000-01-01'], Score: ['3.25', '0.5'], Total: ['6.5', '1'], Zip: ['02134', '00501'] },
-    imported: 2,
-    errors: [/^cell D4 has the error #N\/A$/],
+    // The #N/A error cell in Phone is an empty phone (a warning), not a reason to lose Cy.
+    imported: 3,
     stored: [
       // The merged company cell (I2:I3) has its value in the top-left cell only.
       { email: 'ann@example.com', phone: '+12125554567', zip_code: '02134', company: 'Acme' },
       { email: 'bob@example.com', phone: '+12125554568', zip_code: '00501', company: null },
+      { email: 'cy@example.com', phone: null },
     ],
-    absent: ['cy@example.com'],
   },
   {
     file: 'contacts.xls',
@@ -292,12 +292,33 @@ const IMPORTABLE: Importable[] = [
         first_name: 'François',
         company: 'Société Générale',
         title: 'Directeur',
-        phone: '+12125554567;ext=89',
+        // A national French number, read in the row's country ("France").
+        phone: '+33142685300',
         notes: 'Préfère le téléphone',
         country: 'France',
       },
       { email: 'grace@example.com', first_name: 'Grace', title: 'Rear Admiral', phone: '+12125554321;ext=12' },
     ],
+  },
+  {
+    file: 'hubspot-international.csv',
+    analyze: { totalRows: 9, validRows: 6, format: { delimiter: ',' } },
+    imported: 6,
+    errors: [
+      /^Phone "555-0100" is not a valid phone number for US \(the row's country "United States"\)$/,
+      /^Phone "1-800-FLOWERS" is not a valid phone number for US \(the row's country "USA"\)$/,
+      /^Email "liam\u200b\.wilson@example\.com" contains an invisible character U\+200B at position 5 \(liam\[U\+200B\]\.wilson@example\.com\); retype the address$/,
+    ],
+    stored: [
+      // Each national number read in its row's country: a name, a local name, an alpha-3 code.
+      { email: 'jonas.becker@example.de', phone: '+49301234567', country: 'Germany' },
+      { email: 'camille.martin@example.fr', phone: '+33142685300' },
+      { email: 'lena.fischer@example.at', phone: '+43158800', company: null, country: 'Österreich' },
+      { email: 'oliver.smith@example.co.uk', phone: '+442079460958', country: 'GBR' },
+      { email: 'mia.jones@example.com', phone: '+12125550147', country: null },
+      { email: 'sofia.rossi@example.it', phone: '+390669821234' },
+    ],
+    absent: ['noah.brown@example.com', 'emma.davis@example.com', 'liam.wilson@example.com'],
   },
 ];
 
