@@ -20,6 +20,23 @@ export interface MappingChoice {
   set?: Record<string, string>;
 }
 
+/**
+ * Refuses a choice naming more than one base mapping (a template, a mapping file, the
+ * suggested mapping): one would silently win over the other. `set` goes on top of any of them.
+ */
+export function checkMappingChoice(choice: MappingChoice): void {
+  const sources: Array<[option: string, shown: string]> = [];
+  if (choice.template) sources.push(['template', `template "${choice.template}"`]);
+  if (choice.mappingFile) sources.push(['mappingFile', `mapping file ${choice.mappingFile}`]);
+  if (choice.auto) sources.push(['auto', 'the suggested mapping (auto)']);
+  if (sources.length < 2) return;
+  const [[first, firstShown], [second, secondShown]] = sources as [[string, string], [string, string]];
+  throw new ImportError('USAGE', `two mappings given: ${firstShown} and ${secondShown}`, {
+    hint: `give only one of ${first} and ${second} (set adds assignments to either)`,
+    options: [first, second, 'set'],
+  });
+}
+
 export function hasMappingChoice(choice: MappingChoice): boolean {
   return Boolean(choice.auto || choice.mappingFile || choice.template || (choice.set && Object.keys(choice.set).length > 0));
 }
@@ -33,6 +50,7 @@ export async function resolveMapping(
   analysis: StoredAnalysis,
   choice: MappingChoice,
 ): Promise<{ mapping: Record<string, string>; notes: string[] }> {
+  checkMappingChoice(choice);
   const notes: string[] = [];
   let mapping: Record<string, string> = Object.create(null);
   if (choice.template) {

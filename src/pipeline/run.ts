@@ -3,7 +3,7 @@ import type { ImportResult } from '../types.js';
 import { analyze, type AnalyzeOptions } from './analyze.js';
 import type { Context } from './context.js';
 import { importContacts, type ImportOptions } from './import.js';
-import { hasMappingChoice, resolveMapping, saveMapping, type MappingChoice } from './map.js';
+import { checkMappingChoice, hasMappingChoice, resolveMapping, saveMapping, type MappingChoice } from './map.js';
 import { requireAnalysis } from './session.js';
 import { upload, type UploadSource } from './upload.js';
 
@@ -28,6 +28,7 @@ export async function run(ctx: Context, source: UploadSource, options: RunOption
       options: ['auto', 'mappingFile', 'template'],
     });
   }
+  checkMappingChoice(options);
   const uploaded = await upload(ctx, source, { onProgress: options.onProgress, signal: options.signal });
   const { fileId } = uploaded;
   await analyze(ctx, fileId, { ...options, discardRefusedFile: true });
