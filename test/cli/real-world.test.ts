@@ -320,6 +320,15 @@ const IMPORTABLE: Importable[] = [
     ],
     absent: ['noah.brown@example.com', 'emma.davis@example.com', 'liam.wilson@example.com'],
   },
+  ...['salesforce-week1.csv', 'salesforce-week2.csv', 'salesforce-week3.csv'].map((file): Importable => ({
+    file,
+    analyze: { totalRows: 2, validRows: 2 },
+    imported: 2,
+    stored: [
+      { email: 'ada@example.co.uk', first_name: 'Ada', title: 'Analyst', company: 'Engines Ltd', phone: '+442079460018', city: 'London' },
+      { email: 'grace@example.com', title: 'Rear Admiral', phone: '+12025550143', country: 'United States' },
+    ],
+  })),
 ];
 
 const REJECTED: Rejected[] = [
