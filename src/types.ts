@@ -45,8 +45,14 @@ export const SYSTEM_FIELDS: readonly SystemField[] = [
 /** A normalized contact, ready to store: every mapped field, trimmed; unmapped fields absent. */
 export type Contact = { email: string; firstName: string } & Partial<Record<FieldKey, string>>;
 
+/**
+ * What a column can be mapped to: a field, or `fullName`, a whole name split into firstName
+ * and lastName (see splitFullName).
+ */
+export type MappingField = FieldKey | 'fullName';
+
 /** Column header → field key. Columns left out are not imported. */
-export type Mapping = Record<string, FieldKey>;
+export type Mapping = Record<string, MappingField>;
 
 export const STORAGE_KEYS = {
   analysis: (fileId: string) => `analysis:${fileId}`,

@@ -29,8 +29,9 @@ const enum Tier {
  * punctuation and diacritics: exact names and synonyms first, then ambiguous single words
  * ("Title"), then qualified names ("Mailing City", "Address 1 - Street"), then one-letter
  * typos on headers of 5+ characters ("Emial"). A field gets one column — the surest, then the
- * leftmost. A lone "Name"/"Full Name" column becomes firstName only when no first-name column
- * exists. Unknown columns stay unmapped.
+ * leftmost. A lone "Name"/"Full Name"/"Display Name" column, when no first-name column exists,
+ * becomes fullName (split into first and last name), or firstName beside a last-name column.
+ * Unknown columns stay unmapped.
  */
 export function suggestMapping(columns: readonly string[]): Mapping {
   const mapping: Mapping = Object.create(null);
@@ -49,7 +50,8 @@ export function suggestMapping(columns: readonly string[]): Mapping {
   }
   if (!taken.has('firstName')) {
     const fullName = columns.find((column) => FULL_NAME.has(normalizeHeader(column)) && !(column in mapping));
-    if (fullName !== undefined) mapping[fullName] = 'firstName';
+    // Split into first and last name, unless a last-name column exists: then it is the first name.
+    if (fullName !== undefined) mapping[fullName] = taken.has('lastName') ? 'firstName' : 'fullName';
   }
   return mapping;
 }

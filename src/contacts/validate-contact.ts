@@ -1,4 +1,4 @@
-import { SYSTEM_FIELDS, type Contact, type FieldKey, type OnInvalidValue } from '../types.js';
+import { SYSTEM_FIELDS, type Contact, type FieldKey, type OnInvalidValue, type SystemField } from '../types.js';
 import { countryCodeOf } from './country-code.js';
 import { emailProblem, isValidEmail, normalizeEmail } from './normalize-email.js';
 import { normalizePhone, type CountryCode } from './normalize-phone.js';
@@ -33,6 +33,8 @@ export interface ValidationResult {
   errors: FieldError[];
   /** Bad optional values emptied under onInvalidValue 'blank' (absent when none). */
   blanked?: BlankedValue[];
+  /** Multi-value cells of which the first valid value was taken, naming the others (absent when none). */
+  notes?: string[];
 }
 
 /**
@@ -51,6 +53,7 @@ export function validateContact(
   const blank = options.onInvalidValue === 'blank';
   let errors: FieldError[] | undefined;
   let blanked: BlankedValue[] | undefined;
+  let notes: string[] | undefined;
   const fail = (key: FieldKey, required: boolean, message: string, value: string): void => {
     if (blank && !required) (blanked ??= []).push({ field: key, message, value });
     else (errors ??= []).push({ field: key, message });
@@ -58,7 +61,16 @@ export function validateContact(
 
   for (const { key, label, required, type } of SYSTEM_FIELDS) {
     const raw = fields[key];
-    const value = raw === undefined ? '' : raw.trim();
+    let value = raw === undefined ? '' : raw.trim();
+    const several = key === 'notes' ? undefined : valuesOf(value, type);
+    if (several) {
+      const taken = several.find((candidate) => isGood(candidate, type, fields.country, options.defaultCountry));
+      if (taken !== undefined) {
+        const others = several.filter((c) => c !== taken).map(quoteValue);
+        (notes ??= []).push(`${label}: ${quoteValue(value)} holds ${several.length} values; took ${quoteValue(taken)}, not imported: ${others.join(', ')}`);
+        value = taken;
+      }
+    }
     if (value === '') {
       if (required) fail(key, true, `${label} is required`, '');
       continue;
@@ -84,8 +96,30 @@ export function validateContact(
     }
   }
 
-  if (errors) return { contact: null, errors, ...(blanked ? { blanked } : {}) };
-  return { contact: contact as Contact, errors: [], ...(blanked ? { blanked } : {}) };
+  const extra = { ...(blanked ? { blanked } : {}), ...(notes ? { notes } : {}) };
+  if (errors) return { contact: null, errors, ...extra };
+  return { contact: contact as Contact, errors: [], ...extra };
+}
+
+/**
+ * The values of a multi-value cell: Google Contacts joins them with ` ::: ` in any field, and
+ * people list emails with `;` or one per line. Undefined for a cell with one value.
+ */
+function valuesOf(value: string, type: SystemField['type']): string[] | undefined {
+  let parts: string[];
+  if (value.includes(':::')) parts = value.split(':::');
+  else if (type === 'email' && /[;\n]/.test(value)) parts = value.split(/[;\r\n]/);
+  else return undefined;
+  const values = parts.map((p) => p.trim()).filter((p) => p !== '');
+  return values.length > 1 ? values : undefined;
+}
+
+/** Whether one value of a multi-value cell passes its field's rule (the first that does is taken). */
+function isGood(value: string, type: SystemField['type'], country: string | undefined, defaultCountry: CountryCode): boolean {
+  if (textProblem(value)) return false;
+  if (type === 'email') return !emailProblem(value) && isValidEmail(normalizeEmail(value));
+  if (type === 'phone') return normalizePhone(value, phoneRegion(country, defaultCountry).region).ok;
+  return true;
 }
 
 /** The row's country when its Country cell names one libphonenumber knows, else the default. */

@@ -2,9 +2,13 @@ import { applyMapping, type MappingPlan } from '../contacts/compile-mapping.js';
 import { fieldByKey } from '../contacts/fields.js';
 import { spreadsheetError } from '../contacts/spreadsheet-error.js';
 import { validateContact, type BlankedValue, type ValidateOptions } from '../contacts/validate-contact.js';
-import type { CellError, Contact, FieldKey } from '../types.js';
+import type { CellError, Contact, FieldKey, MappingField } from '../types.js';
 
 export type RowRules = ValidateOptions;
+
+function labelOf(field: MappingField): string {
+  return field === 'fullName' ? 'Full Name' : fieldByKey(field).label;
+}
 
 export interface CheckedRow {
   row: number;
@@ -33,23 +37,26 @@ export function checkRecord(
   plan: MappingPlan,
   rules: RowRules,
 ): CheckedRow {
-  const fields = applyMapping(plan, record.values);
+  let values = record.values;
   let warnings: string[] | undefined;
   for (const entry of plan.entries) {
-    const value = fields[entry.field] as string;
-    const error = value === '' ? undefined : spreadsheetError(value);
+    const value = values[entry.index];
+    const error = value === undefined || value === '' ? undefined : spreadsheetError(value);
     if (error) {
-      fields[entry.field] = '';
-      (warnings ??= []).push(`${fieldByKey(entry.field).label}: column "${entry.column}" holds the spreadsheet error ${error}, read as empty`);
+      if (values === record.values) values = [...values];
+      values[entry.index] = '';
+      (warnings ??= []).push(`${labelOf(entry.field)}: column "${entry.column}" holds the spreadsheet error ${error}, read as empty`);
     }
   }
   if (record.cellErrors) {
     for (const cell of record.cellErrors) {
       const entry = plan.entries.find((e) => e.index === cell.column);
-      if (entry) (warnings ??= []).push(`${fieldByKey(entry.field).label}: ${cell.message}, read as empty`);
+      if (entry) (warnings ??= []).push(`${labelOf(entry.field)}: ${cell.message}, read as empty`);
     }
   }
+  const fields = applyMapping(plan, values);
   const result = validateContact(fields, rules);
+  if (result.notes) (warnings ??= []).push(...result.notes);
   const errors = result.errors.map((e) => e.message);
   if (record.problems && record.problems.length > 0) errors.unshift(...record.problems);
   const errorFields = result.errors.map((e) => e.field);

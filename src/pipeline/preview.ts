@@ -76,6 +76,9 @@ function toPreviewRow(
   const warnings = [...(checked.warnings ?? []), ...(checked.blanked ?? []).map((b) => `${b.message}: imported without it`)];
   if (warnings.length > 0) row._warnings = warnings;
   const values = (checked.contact ?? checked.fields) as Record<string, string | undefined>;
-  for (const { field } of entries) row[field] = values[field] ?? '';
+  for (const { field } of entries) {
+    if (field === 'fullName') for (const part of ['firstName', 'lastName']) row[part] = values[part] ?? '';
+    else row[field] = values[field] ?? '';
+  }
   return row;
 }

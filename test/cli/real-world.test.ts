@@ -261,9 +261,9 @@ const IMPORTABLE: Importable[] = [
   },
   {
     file: 'google-contacts.csv',
-    analyze: { totalRows: 3, validRows: 2 },
-    imported: 2,
-    errors: [/^Phone "\+1 212-555-6543 ::: \+1 212-555-1111" is not a valid phone number/],
+    // Bob's " ::: " cells (two emails in two columns, two phones in one): the first valid value is taken.
+    analyze: { totalRows: 3, validRows: 3 },
+    imported: 3,
     stored: [
       {
         email: 'ann.lee@example.com',
@@ -279,8 +279,8 @@ const IMPORTABLE: Importable[] = [
         country: 'US',
       },
       { email: 'zoe@example.com', first_name: 'Zoë', phone: '+46812345678', zip_code: '111 22', country: 'SE' },
+      { email: 'bob@example.com', first_name: 'Bob', phone: '+12125556543' },
     ],
-    absent: ['bob@example.com'],
   },
   {
     file: 'outlook.csv',
@@ -329,6 +329,18 @@ const IMPORTABLE: Importable[] = [
       { email: 'grace@example.com', title: 'Rear Admiral', phone: '+12025550143', country: 'United States' },
     ],
   })),
+  {
+    file: 'slack-members.csv',
+    analyze: { totalRows: 5, validRows: 5 },
+    imported: 5,
+    stored: [
+      { email: 'mary.cruz@example.com', first_name: 'Mary Ann', last_name: 'de la Cruz' },
+      { email: 'ludwig@example.de', first_name: 'Ludwig', last_name: 'van der Rohe' },
+      { email: 'martin@example.com', first_name: 'Martin Luther', last_name: 'King Jr.' },
+      { email: 'henry@example.com', first_name: 'Henry', last_name: 'Ford' },
+      { email: 'cher@example.com', first_name: 'Cher', last_name: null },
+    ],
+  },
 ];
 
 const REJECTED: Rejected[] = [

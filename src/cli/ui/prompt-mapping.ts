@@ -4,6 +4,7 @@ import type { Output } from './output.js';
 import { safeText } from './safe-text.js';
 
 const SKIP = '';
+const FULL_NAME = 'fullName';
 
 /**
  * Asks, one column at a time, which field it holds: the suggestion is preselected, "skip" is
@@ -26,8 +27,14 @@ export async function promptMapping(output: Output, analysis: StoredAnalysis): P
         disabled: taken.has(field.key) ? `(used by "${safeText(taken.get(field.key)!, 24)}")` : false,
       })),
       { value: SKIP, name: 'skip — do not import this column', disabled: false },
+      {
+        value: FULL_NAME,
+        name: 'Full Name — split into First Name and Last Name',
+        disabled: taken.has('firstName') || taken.has('lastName') ? '(first or last name already used)' : false,
+      },
     ];
-    const preselect = suggested && !taken.has(suggested) ? suggested : SKIP;
+    const free = suggested === FULL_NAME ? !taken.has('firstName') && !taken.has('lastName') : suggested && !taken.has(suggested);
+    const preselect = suggested && free ? suggested : SKIP;
     const answer = await prompt<{ field: string }>([
       {
         type: 'select',
@@ -48,6 +55,7 @@ export async function promptMapping(output: Output, analysis: StoredAnalysis): P
     if (answer.field !== SKIP) {
       mapping[column] = answer.field;
       taken.set(answer.field, column);
+      if (answer.field === FULL_NAME) for (const key of ['firstName', 'lastName']) taken.set(key, column);
     }
   }
   return mapping;

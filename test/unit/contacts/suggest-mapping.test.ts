@@ -31,7 +31,8 @@ describe('suggestMapping', () => {
     for (const [field, headers] of Object.entries(HEADER_SYNONYMS)) {
       for (const header of headers) expect(suggestMapping([header])[header], header).toBe(field);
     }
-    for (const header of FULL_NAME_HEADERS) expect(suggestMapping([header])[header]).toBe('firstName');
+    for (const header of FULL_NAME_HEADERS) expect(suggestMapping([header])[header]).toBe('fullName');
+    expect({ ...suggestMapping(['Name', 'Surname', 'Email']) }).toEqual({ Name: 'firstName', Surname: 'lastName', Email: 'email' });
   });
 
   it('maps a typical export', () => {
@@ -130,9 +131,11 @@ describe('suggestMapping', () => {
     expect({ ...suggestMapping(['Foo', '---', '', 'Loyalty Points']) }).toEqual({});
   });
 
-  it('uses a full-name column for firstName only when no first-name column exists', () => {
-    expect({ ...suggestMapping(['Name', 'Email']) }).toEqual({ Name: 'firstName', Email: 'email' });
-    expect({ ...suggestMapping(['Full Name', 'Email']) }).toEqual({ 'Full Name': 'firstName', Email: 'email' });
+  it('maps a full-name column to fullName only when no first- or last-name column exists', () => {
+    expect({ ...suggestMapping(['Name', 'Email']) }).toEqual({ Name: 'fullName', Email: 'email' });
+    expect({ ...suggestMapping(['Full Name', 'Email']) }).toEqual({ 'Full Name': 'fullName', Email: 'email' });
+    expect({ ...suggestMapping(['Display Name', 'E-mail Address']) }).toEqual({ 'Display Name': 'fullName', 'E-mail Address': 'email' });
+    expect({ ...suggestMapping(['Name', 'Last Name', 'Email']) }).toEqual({ Name: 'firstName', 'Last Name': 'lastName', Email: 'email' });
     expect({ ...suggestMapping(['Name', 'First Name', 'Email']) }).toEqual({ 'First Name': 'firstName', Email: 'email' });
   });
 
