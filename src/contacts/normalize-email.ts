@@ -21,8 +21,18 @@ const INVISIBLE = new RegExp(`[${INVISIBLE_CHARS}]`);
  * reverse), only lower-cased. Validity is checked separately by emailProblem and isValidEmail.
  */
 export function normalizeEmail(raw: string): string {
-  return raw.replace(OUTER_INVISIBLE, '').toLowerCase().normalize('NFC');
+  if (PRINTABLE_ASCII.test(raw)) return raw.toLowerCase();
+  return stripOuter(raw).toLowerCase().normalize('NFC');
 }
+
+/** Printable ASCII only: nothing to trim, nothing invisible, already NFC (the common case). */
+const PRINTABLE_ASCII = /^[\x21-\x7e]*$/;
+
+function stripOuter(raw: string): string {
+  const text = raw.trim();
+  return OUTER_INVISIBLE_CHAR.test(text) ? text.replace(OUTER_INVISIBLE, '') : text;
+}
+const OUTER_INVISIBLE_CHAR = new RegExp(`^[${INVISIBLE_CHARS}]|[${INVISIBLE_CHARS}]$`);
 
 /**
  * Why an address cannot be taken as written even though it may look right: an invisible
@@ -30,7 +40,8 @@ export function normalizeEmail(raw: string): string {
  * address) and shown where it is. Undefined when there is none.
  */
 export function emailProblem(raw: string): string | undefined {
-  const text = raw.replace(OUTER_INVISIBLE, '');
+  if (PRINTABLE_ASCII.test(raw)) return undefined;
+  const text = stripOuter(raw);
   const m = INVISIBLE.exec(text);
   if (!m) return undefined;
   const code = `U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
