@@ -1,3 +1,4 @@
+import { isResultsFile, RESULTS_COLUMNS } from './results-file-input.js';
 import { compileMapping } from '../contacts/compile-mapping.js';
 import { suggestMapping } from '../contacts/suggest-mapping.js';
 import { ImportError, toImportError } from '../errors.js';
@@ -38,7 +39,8 @@ export async function analyze(ctx: Context, fileId: string, options: AnalyzeOpti
   try {
     const source = await openFileRecords(ctx, upload, { sheet, encoding, delimiter, headerRow });
     const { columns } = source;
-    const suggestedMapping = suggestMapping(columns);
+    // A rejected-rows file's own columns (_row, _field, _reason) are never suggested.
+    const suggestedMapping = suggestMapping(isResultsFile(columns) ? columns.slice(0, -RESULTS_COLUMNS.length) : columns);
     const plan = compileMapping(suggestedMapping, columns, { requireFields: false });
     const profiler = new ColumnProfiler(columns);
     const sampleRows: SampleRow[] = [];

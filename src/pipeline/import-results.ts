@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ResultsCsv } from '../report/results-csv.js';
+import { isResultsFile, RESULTS_COLUMNS } from './results-file-input.js';
 import type { BlankedValue } from '../contacts/validate-contact.js';
 import type { BlankedRowValue, FieldKey, RowError } from '../types.js';
 
@@ -34,13 +35,19 @@ export class ImportResults {
   private rejected: ResultsCsv | undefined;
   private imported: ResultsCsv | undefined;
 
-  private constructor(private readonly options: ImportResultsOptions) {}
+  /** The file's own columns: a re-imported rejected-rows file's _row, _field, _reason are replaced, not repeated. */
+  private readonly width: number;
+
+  private constructor(private readonly options: ImportResultsOptions) {
+    this.width = isResultsFile(options.columns) ? options.columns.length - RESULTS_COLUMNS.length : options.columns.length;
+  }
 
   static async open(options: ImportResultsOptions): Promise<ImportResults> {
     const results = new ImportResults(options);
     // Asked-for files exist even when empty; the default rejected file only when needed.
-    if (options.errorsOut) results.rejected = await ResultsCsv.open(options.errorsOut, rejectedHeader(options.columns));
-    if (options.importedOut) results.imported = await ResultsCsv.open(options.importedOut, [...options.columns, '_row', '_id', '_outcome']);
+    const columns = options.columns.slice(0, results.width);
+    if (options.errorsOut) results.rejected = await ResultsCsv.open(options.errorsOut, rejectedHeader(columns));
+    if (options.importedOut) results.imported = await ResultsCsv.open(options.importedOut, [...columns, '_row', '_id', '_outcome']);
     return results;
   }
 
@@ -52,9 +59,9 @@ export class ImportResults {
   private async add(row: number, values: string[], fields: readonly FieldKey[], reasons: string[]): Promise<void> {
     this.rejected ??= await ResultsCsv.open(
       path.join(this.options.resultsDir, `${this.options.importId}.rejected.csv`),
-      rejectedHeader(this.options.columns),
+      rejectedHeader(this.options.columns.slice(0, this.width)),
     );
-    await this.rejected.add([...values, String(row), fields.join('; '), reasons.join('; ')]);
+    await this.rejected.add([...values.slice(0, this.width), String(row), fields.join('; '), reasons.join('; ')]);
   }
 
   /**
@@ -75,7 +82,7 @@ export class ImportResults {
   }
 
   async written(row: number, values: string[], id: number | null, outcome: 'inserted' | 'updated'): Promise<void> {
-    await this.imported?.add([...values, String(row), id === null ? '' : String(id), outcome]);
+    await this.imported?.add([...values.slice(0, this.width), String(row), id === null ? '' : String(id), outcome]);
   }
 
   /** Whether imported rows are wanted (so a resumed run looks their ids up). */

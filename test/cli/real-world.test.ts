@@ -341,6 +341,19 @@ const IMPORTABLE: Importable[] = [
       { email: 'cher@example.com', first_name: 'Cher', last_name: null },
     ],
   },
+  {
+    // Its own rejected-rows file, fixed and imported again: the ' guard comes off, _-columns stay out.
+    file: 'rejected-rows-fixed.csv',
+    analyze: { totalRows: 3, validRows: 3, columns: ['Email Address', 'First Name', 'Last Name', 'Phone Number', 'Company Name', 'Notes', '_row', '_field', '_reason'] },
+    warnings: [/^a rejected-rows file of this tool: the ' formula guard was taken off its cells, and its _row, _field and _reason columns are not imported$/],
+    imported: 3,
+    stored: [
+      { email: 'chen.wei@example.cn', first_name: '伟', phone: '+861065529988', company: '字节跳动', notes: null },
+      // The values the original file had, formula characters and all (the database stores them verbatim).
+      { email: 'dana.white@example.com', phone: '+12125550100', company: '=Acme', notes: '-VIP' },
+      { email: 'zoe@example.com', first_name: 'Zoe', notes: 'no first name' },
+    ],
+  },
 ];
 
 const REJECTED: Rejected[] = [
