@@ -354,6 +354,16 @@ const IMPORTABLE: Importable[] = [
       { email: 'zoe@example.com', first_name: 'Zoe', notes: 'no first name' },
     ],
   },
+  {
+    // Home and Work blocks: the filled one (Work) is mapped, not the leftmost (Home).
+    file: 'thunderbird.csv',
+    analyze: { totalRows: 2, validRows: 2 },
+    imported: 2,
+    stored: [
+      { email: 'ann@example.com', address: '1 Main St', city: 'Springfield', state: 'IL', zip_code: '62701', country: 'USA', company: 'Acme', title: 'CTO' },
+      { email: 'bob@example.com', city: 'San Francisco', phone: '+14155550132' },
+    ],
+  },
 ];
 
 const REJECTED: Rejected[] = [

@@ -139,6 +139,15 @@ describe('suggestMapping', () => {
     expect({ ...suggestMapping(['Name', 'First Name', 'Email']) }).toEqual({ 'First Name': 'firstName', Email: 'email' });
   });
 
+  it('prefers the filled one of two blocks of the same fields (Thunderbird Home/Work)', () => {
+    const columns = ['Primary Email', 'First Name', 'Home Address', 'Home City', 'Work Address', 'Work City'];
+    expect({ ...suggestMapping(columns) }).toMatchObject({ 'Home Address': 'address', 'Home City': 'city' });
+    expect({ ...suggestMapping(columns, [5, 5, 0, 0, 4, 3]) }).toMatchObject({ 'Work Address': 'address', 'Work City': 'city' });
+    expect({ ...suggestMapping(columns, [5, 5, 2, 2, 1, 0]) }).toMatchObject({ 'Home Address': 'address', 'Home City': 'city' });
+    // Equal fill: the leftmost block, as without counts.
+    expect({ ...suggestMapping(columns, [5, 5, 1, 1, 1, 1]) }).toMatchObject({ 'Home Address': 'address' });
+  });
+
   it('keeps __proto__ and constructor headers from corrupting the mapping', () => {
     const mapping = suggestMapping(['__proto__', 'constructor', 'Email', 'hasOwnProperty']);
     expect(Object.getPrototypeOf(mapping)).toBeNull();
