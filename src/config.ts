@@ -3,6 +3,7 @@ import os from 'node:os';
 import { isCountryCode } from './contacts/normalize-phone.js';
 import { ImportError } from './errors.js';
 import type { CountryCode } from 'libphonenumber-js';
+import type { OnInvalidValue } from './types.js';
 
 /** What a caller (CLI flags or a Node program) may set; anything left out comes from the environment. */
 export interface ConfigOptions {
@@ -14,6 +15,8 @@ export interface ConfigOptions {
   database?: string;
   table?: string;
   defaultCountry?: string;
+  /** What a bad optional value does to its row: 'reject' (default) or 'blank'. */
+  onInvalidValue?: OnInvalidValue;
   /** The environment to read; default process.env. */
   env?: NodeJS.ProcessEnv;
 }
@@ -46,6 +49,7 @@ export interface Config {
   /** PG_LOCK_TIMEOUT_MS, else 30 s: the longest a statement waits for a lock another session holds (lock_timeout). */
   postgresLockTimeoutMs: number;
   defaultCountry: CountryCode;
+  onInvalidValue: OnInvalidValue;
   maxFileSizeBytes: number;
   maxRows: number;
   ttlSeconds: number;
@@ -98,6 +102,7 @@ export function resolveConfig(options: ConfigOptions = {}): Config {
     postgresStatementTimeoutMs: wholeNumber(env, 'PG_STATEMENT_TIMEOUT_MS', 60_000, MAX_PG_TIMEOUT_MS),
     postgresLockTimeoutMs: wholeNumber(env, 'PG_LOCK_TIMEOUT_MS', 30_000, MAX_PG_TIMEOUT_MS),
     defaultCountry,
+    onInvalidValue: onInvalidValueOf(options.onInvalidValue),
     maxFileSizeBytes: Math.floor(positiveNumber(env, 'MAX_FILE_SIZE_MB', 100, MAX_FILE_SIZE_MB) * 1024 * 1024),
     maxRows: wholeNumber(env, 'MAX_ROWS_ALLOWED', 500_000, Number.MAX_SAFE_INTEGER),
     ttlSeconds: wholeNumber(env, 'TTL_SECONDS', 3600, MAX_TTL_SECONDS),
@@ -132,6 +137,14 @@ export const MAX_TTL_SECONDS = 10 * 365 * 24 * 3600;
 const MAX_PG_TIMEOUT_MS = 24 * 3600 * 1000;
 /** A terabyte: far beyond what one import can read, and still an exact number of bytes. */
 const MAX_FILE_SIZE_MB = 1024 * 1024;
+
+function onInvalidValueOf(value: string | undefined): OnInvalidValue {
+  if (value === undefined || value === 'reject' || value === 'blank') return value ?? 'reject';
+  throw new ImportError('USAGE', `onInvalidValue must be reject or blank, got "${value}"`, {
+    hint: 'set onInvalidValue to reject (the row is invalid) or blank (the contact is imported without the value)',
+    options: ['onInvalidValue'],
+  });
+}
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value;

@@ -45,8 +45,14 @@ export const SYSTEM_FIELDS: readonly SystemField[] = [
 /** A normalized contact, ready to store: every mapped field, trimmed; unmapped fields absent. */
 export type Contact = { email: string; firstName: string } & Partial<Record<FieldKey, string>>;
 
+/**
+ * What a column can be mapped to: a field, or `fullName`, a whole name split into firstName
+ * and lastName (see splitFullName).
+ */
+export type MappingField = FieldKey | 'fullName';
+
 /** Column header → field key. Columns left out are not imported. */
-export type Mapping = Record<string, FieldKey>;
+export type Mapping = Record<string, MappingField>;
 
 export const STORAGE_KEYS = {
   analysis: (fileId: string) => `analysis:${fileId}`,
@@ -147,12 +153,25 @@ export interface SourceRecord {
   values: string[];
   /** Structural problems (e.g. too many fields) that make the row invalid whatever the mapping. */
   problems?: string[];
+  /**
+   * Spreadsheet error cells (#DIV/0!, #N/A…), read as '': a warning for a mapped column,
+   * nothing for an unmapped one; never a reason to reject the row by themselves.
+   */
+  cellErrors?: CellError[];
+}
+
+export interface CellError {
+  /** 0-based column. */
+  column: number;
+  /** e.g. 'cell D4 has the error #N/A'. */
+  message: string;
 }
 
 export interface SampleRow {
   _rowIndex: number;
   values: string[];
   problems?: string[];
+  cellErrors?: CellError[];
 }
 
 export interface AnalysisSummary {
@@ -220,6 +239,8 @@ export interface PreviewRow {
   _errors: string[];
   /** Data row this row's email already appeared on (the first occurrence wins on import). */
   _duplicateOf?: number;
+  /** Values the row is imported without (onInvalidValue blank), and error cells read as empty. */
+  _warnings?: string[];
   [field: string]: unknown;
 }
 
@@ -250,6 +271,11 @@ export interface ImportResult extends ImportCounts {
   success: boolean;
   importId: string;
   errors: RowError[];
+  /** Values left out of imported contacts (onInvalidValue 'blank'): how many, and the first 100. */
+  blankedValues?: number;
+  blanked?: BlankedRowValue[];
+  /** Notes that changed no row's outcome (error cells in mapped columns read as empty), first 100. */
+  warnings?: string[];
   errorReport: string | null;
   /** The imported rows with their contact ids, when asked for (--imported-out). */
   importedReport: string | null;
@@ -261,6 +287,21 @@ export interface ImportResult extends ImportCounts {
 }
 
 export type OnDuplicate = 'skip' | 'update';
+
+/** A bad optional value an import left out of the contact it imported (onInvalidValue 'blank'). */
+export interface BlankedRowValue {
+  row: number;
+  field: FieldKey;
+  value: string;
+  message: string;
+}
+
+/**
+ * What a bad value in an optional field (phone, or text no database can store) does to its
+ * row: 'reject' (default) makes the row invalid; 'blank' imports the contact without that
+ * value and reports the value and the reason.
+ */
+export type OnInvalidValue = 'reject' | 'blank';
 
 /** Progress events the long-running steps emit, for bars and the state store. */
 export interface ProgressEvent {

@@ -13,6 +13,7 @@ export interface GlobalOptions {
   storage?: 'local' | 's3';
   state?: 'file' | 'redis';
   defaultCountry?: string;
+  onInvalidValue?: 'reject' | 'blank';
 }
 
 export function globalsOf(command: Command): GlobalOptions {
@@ -42,6 +43,7 @@ export async function withContext<T>(
     storage: globals.storage,
     state: globals.state,
     defaultCountry: globals.defaultCountry,
+    onInvalidValue: globals.onInvalidValue,
     ...extra,
   });
   try {

@@ -29,7 +29,12 @@ export function createProgram(): Command {
     .option('--home <dir>', 'folder for state, uploads and templates (default: CONTACT_IMPORT_HOME, else ./.contact-import)')
     .addOption(new Option('--storage <kind>', 'where uploaded files live (default: s3 when S3_BUCKET_NAME is set)').choices(['local', 's3']))
     .addOption(new Option('--state <kind>', 'where session state lives (default: redis when REDIS_URL is set)').choices(['file', 'redis']))
-    .option('--default-country <code>', 'region for phone numbers without a country code (default: DEFAULT_COUNTRY, else US)')
+    .option('--default-country <code>', "region for phone numbers without a country code, when the row's Country names none (default: DEFAULT_COUNTRY, else US)")
+    .addOption(
+      new Option('--on-invalid-value <policy>', 'a bad optional value (a phone, say): reject the row, or blank the value and import the contact (reported in the rejected-rows file)')
+        .choices(['reject', 'blank'])
+        .default('reject'),
+    )
     .showHelpAfterError('(run with --help for usage)')
     // Commander quotes the offending argument: escape it like every error line (Output.error).
     .configureOutput({ outputError: (text, write) => write(text.split('\n').map((line) => safeText(line)).join('\n')) })

@@ -1,14 +1,15 @@
 import { distance } from 'fastest-levenshtein';
 import { ImportError } from '../errors.js';
-import { SYSTEM_FIELDS, type FieldKey, type Mapping } from '../types.js';
+import { SYSTEM_FIELDS, type FieldKey, type Mapping, type MappingField } from '../types.js';
 import { FIELD_KEYS, REQUIRED_FIELDS, fieldByKey, isFieldKey } from './fields.js';
 import { normalizeHeader } from './normalize-header.js';
+import { splitFullName } from './split-full-name.js';
 
 export interface MappingEntry {
   /** Position of the column in each row's values. */
   index: number;
   column: string;
-  field: FieldKey;
+  field: MappingField;
 }
 
 export interface MappingPlan {
@@ -31,10 +32,17 @@ const SKIP_VALUES = new Set<unknown>([null, undefined, '', 'skip']);
 
 // Lenient field names for hand-written mappings: "first_name", "First Name" and "FIRSTNAME"
 // all mean firstName; the normalized key, label and table column of each field are accepted.
-const FIELD_BY_NAME = new Map<string, FieldKey>();
+const FIELD_BY_NAME = new Map<string, MappingField>();
 for (const f of SYSTEM_FIELDS) {
   for (const name of [f.key, f.label, f.column]) FIELD_BY_NAME.set(normalizeHeader(name), f.key);
 }
+FIELD_BY_NAME.set(normalizeHeader('fullName'), 'fullName');
+
+/** The fields a mapping target fills: fullName fills two. */
+function fieldsOf(field: MappingField): readonly FieldKey[] {
+  return field === 'fullName' ? FULL_NAME_FIELDS : [field];
+}
+const FULL_NAME_FIELDS: readonly FieldKey[] = ['firstName', 'lastName'];
 
 /**
  * Checks a column → field mapping against a file's header and turns it into a plan rows can
@@ -63,12 +71,14 @@ export function compileMapping(
     if (SKIP_VALUES.has(value)) continue;
     const field = resolveField(column, value);
     const index = findColumn(column, columns, indexOf);
-    const other = columnOf.get(field);
-    if (other !== undefined) {
+    for (const filled of fieldsOf(field)) {
+      const other = columnOf.get(filled);
+      if (other === undefined) continue;
+      const shown = field === 'fullName' || checked[other] === 'fullName' ? `${filled} (fullName fills firstName and lastName)` : filled;
       throw new ImportError(
         'BAD_MAPPING',
-        `Columns "${other}" and "${column}" are both mapped to ${field}`,
-        { column, hint: `Map only one column to ${field} and skip the other` },
+        `Columns "${other}" and "${column}" are both mapped to ${shown}`,
+        { column, hint: `Map only one column to ${filled} and skip the other` },
       );
     }
     const actual = columns[index] as string;
@@ -78,7 +88,7 @@ export function compileMapping(
         hint: `Give "${actual}" a single field`,
       });
     }
-    columnOf.set(field, column);
+    for (const filled of fieldsOf(field)) columnOf.set(filled, actual);
     checked[actual] = field;
     entries.push({ index, column: actual, field });
   }
@@ -106,7 +116,13 @@ export function applyMapping(
   const { entries } = plan;
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i] as MappingEntry;
-    fields[entry.field] = values[entry.index] ?? '';
+    if (entry.field === 'fullName') {
+      const name = splitFullName(values[entry.index] ?? '');
+      fields.firstName = name.firstName;
+      if (name.lastName !== '') fields.lastName = name.lastName;
+    } else {
+      fields[entry.field] = values[entry.index] ?? '';
+    }
   }
   return fields;
 }
@@ -120,16 +136,16 @@ function columnIndex(columns: readonly string[]): Map<string, number> {
   return map;
 }
 
-function resolveField(column: string, value: unknown): FieldKey {
+function resolveField(column: string, value: unknown): MappingField {
   if (typeof value === 'string') {
-    if (isFieldKey(value)) return value;
+    if (isFieldKey(value) || value === 'fullName') return value;
     const lenient = FIELD_BY_NAME.get(normalizeHeader(value));
     if (lenient !== undefined) return lenient;
   }
   const shown = typeof value === 'string' ? `"${value}"` : JSON.stringify(value);
   throw new ImportError('BAD_MAPPING', `Column "${column}" is mapped to unknown field ${shown}`, {
     column,
-    hint: `Valid fields: ${FIELD_KEYS.join(', ')} (or "skip")`,
+    hint: `Valid fields: ${FIELD_KEYS.join(', ')}, fullName (split into firstName and lastName), or "skip"`,
   });
 }
 

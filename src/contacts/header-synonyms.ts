@@ -74,8 +74,8 @@ export const HEADER_QUALIFIERS: readonly string[] = [
 ];
 
 /**
- * Headers holding a whole name. Used for firstName only when no first-name column exists,
- * since splitting "Mary Ann de la Cruz" into first and last names cannot be done reliably.
+ * Headers holding a whole name: suggested as fullName (split into first and last name) when
+ * no first- or last-name column exists, as firstName beside a last-name column.
  */
 export const FULL_NAME_HEADERS: readonly string[] = [
   'Name', 'Full Name', 'Contact Name', 'Display Name',

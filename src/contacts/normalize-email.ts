@@ -5,20 +5,48 @@ import validator from 'validator';
 const MAX_EMAIL_LENGTH = 254;
 
 // Invisible characters that copy-paste from web pages and chat apps leaves in addresses:
-// zero-width space/non-joiner/joiner, word joiner, and a stray byte order mark. isEmail
-// accepts them, so without this `ann@example.com` and `ann@example.com\u200b` would be two
-// different contacts that look identical.
-const INVISIBLE = /[\u200b-\u200d\u2060\ufeff]/g;
+// zero-width space/non-joiner/joiner, word joiner, a stray byte order mark, soft hyphen, and
+// the bidirectional controls (LRM/RLM, embeddings and overrides, isolates). isEmail accepts
+// some of them, and an address with one inside looks right and is not the address typed.
+// Around the address they are trimmed like spaces; inside it they make it invalid.
+const INVISIBLE_CHARS = '\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff';
+const OUTER_INVISIBLE = new RegExp(`^[\\s${INVISIBLE_CHARS}]+|[\\s${INVISIBLE_CHARS}]+$`, 'g');
+const INVISIBLE = new RegExp(`[${INVISIBLE_CHARS}]`);
 
 /**
- * SPEC §5: trimmed (JavaScript's trim also takes no-break spaces U+00A0 and U+202F) and
- * lower-cased; also without invisible characters, and in Unicode NFC so that an `é` typed as
- * one character or as `e` + combining accent is one address. Internationalized domains are
- * kept as given (`bücher.de` is not turned into `xn--bcher-kva.de`, nor the reverse), only
- * lower-cased. Validity is checked separately by isValidEmail.
+ * SPEC §5: trimmed (JavaScript's trim also takes no-break spaces U+00A0 and U+202F, and
+ * invisible characters around the address go too) and lower-cased; in Unicode NFC so that an
+ * `é` typed as one character or as `e` + combining accent is one address. Internationalized
+ * domains are kept as given (`bücher.de` is not turned into `xn--bcher-kva.de`, nor the
+ * reverse), only lower-cased. Validity is checked separately by emailProblem and isValidEmail.
  */
 export function normalizeEmail(raw: string): string {
-  return raw.replace(INVISIBLE, '').trim().toLowerCase().normalize('NFC');
+  if (PRINTABLE_ASCII.test(raw)) return raw.toLowerCase();
+  return stripOuter(raw).toLowerCase().normalize('NFC');
+}
+
+/** Printable ASCII only: nothing to trim, nothing invisible, already NFC (the common case). */
+const PRINTABLE_ASCII = /^[\x21-\x7e]*$/;
+
+function stripOuter(raw: string): string {
+  const text = raw.trim();
+  return OUTER_INVISIBLE_CHAR.test(text) ? text.replace(OUTER_INVISIBLE, '') : text;
+}
+const OUTER_INVISIBLE_CHAR = new RegExp(`^[${INVISIBLE_CHARS}]|[${INVISIBLE_CHARS}]$`);
+
+/**
+ * Why an address cannot be taken as written even though it may look right: an invisible
+ * character inside it, named with its code point and position (1-based, in the trimmed
+ * address) and shown where it is. Undefined when there is none.
+ */
+export function emailProblem(raw: string): string | undefined {
+  if (PRINTABLE_ASCII.test(raw)) return undefined;
+  const text = stripOuter(raw);
+  const m = INVISIBLE.exec(text);
+  if (!m) return undefined;
+  const code = `U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+  const shown = `${text.slice(0, m.index)}[${code}]${text.slice(m.index + 1).replace(new RegExp(`[${INVISIBLE_CHARS}]`, 'g'), '[?]')}`;
+  return `contains an invisible character ${code} at position ${m.index + 1} (${shown}); retype the address`;
 }
 
 /**

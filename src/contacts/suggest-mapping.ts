@@ -29,18 +29,27 @@ const enum Tier {
  * punctuation and diacritics: exact names and synonyms first, then ambiguous single words
  * ("Title"), then qualified names ("Mailing City", "Address 1 - Street"), then one-letter
  * typos on headers of 5+ characters ("Emial"). A field gets one column — the surest, then the
- * leftmost. A lone "Name"/"Full Name" column becomes firstName only when no first-name column
- * exists. Unknown columns stay unmapped.
+ * leftmost. A lone "Name"/"Full Name"/"Display Name" column, when no first-name column exists,
+ * becomes fullName (split into first and last name), or firstName beside a last-name column.
+ * Unknown columns stay unmapped. Given `filled` (non-blank values per column, in a sample),
+ * a block of qualified columns with more values is preferred over an emptier one.
  */
-export function suggestMapping(columns: readonly string[]): Mapping {
+export function suggestMapping(columns: readonly string[], filled?: readonly number[]): Mapping {
   const mapping: Mapping = Object.create(null);
   const taken = new Set<FieldKey>();
-  const candidates: Array<{ column: string; field: FieldKey; tier: Tier; index: number }> = [];
+  const candidates: Array<{ column: string; field: FieldKey; tier: Tier; index: number; qualifier?: string }> = [];
   columns.forEach((column, index) => {
     const match = matchHeader(normalizeHeader(column));
     if (match) candidates.push({ column, index, ...match });
   });
-  candidates.sort((a, b) => a.tier - b.tier || a.index - b.index);
+  // Two blocks of qualified columns for the same fields (Thunderbird's "Home …" and "Work …"):
+  // with fill counts, the block with more values wins each field, not simply the leftmost.
+  const blockFill = new Map<string, number>();
+  if (filled) {
+    for (const c of candidates) if (c.qualifier) blockFill.set(c.qualifier, (blockFill.get(c.qualifier) ?? 0) + (filled[c.index] ?? 0));
+  }
+  const fillOf = (c: { qualifier?: string }): number => (c.qualifier ? (blockFill.get(c.qualifier) ?? 0) : 0);
+  candidates.sort((a, b) => a.tier - b.tier || (a.tier === Tier.Qualified ? fillOf(b) - fillOf(a) : 0) || a.index - b.index);
   for (const { column, field } of candidates) {
     // A repeated header name is one key: its first occurrence keeps the field.
     if (taken.has(field) || column in mapping) continue;
@@ -49,19 +58,20 @@ export function suggestMapping(columns: readonly string[]): Mapping {
   }
   if (!taken.has('firstName')) {
     const fullName = columns.find((column) => FULL_NAME.has(normalizeHeader(column)) && !(column in mapping));
-    if (fullName !== undefined) mapping[fullName] = 'firstName';
+    // Split into first and last name, unless a last-name column exists: then it is the first name.
+    if (fullName !== undefined) mapping[fullName] = taken.has('lastName') ? 'firstName' : 'fullName';
   }
   return mapping;
 }
 
-function matchHeader(name: string): { field: FieldKey; tier: Tier } | undefined {
+function matchHeader(name: string): { field: FieldKey; tier: Tier; qualifier?: string } | undefined {
   if (name === '') return undefined;
   const exact = EXACT.get(name);
   if (exact !== undefined) return { field: exact, tier: AMBIGUOUS.has(name) ? Tier.Ambiguous : Tier.Exact };
   for (const qualifier of QUALIFIERS) {
     if (name.length <= qualifier.length || !name.startsWith(qualifier)) continue;
     const field = EXACT.get(name.slice(qualifier.length));
-    if (field !== undefined) return { field, tier: Tier.Qualified };
+    if (field !== undefined) return { field, tier: Tier.Qualified, qualifier };
   }
   const typo = fuzzyField(name);
   return typo === undefined ? undefined : { field: typo, tier: Tier.Typo };

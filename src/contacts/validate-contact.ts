@@ -1,5 +1,6 @@
-import { SYSTEM_FIELDS, type Contact, type FieldKey } from '../types.js';
-import { isValidEmail, normalizeEmail } from './normalize-email.js';
+import { SYSTEM_FIELDS, type Contact, type FieldKey, type OnInvalidValue, type SystemField } from '../types.js';
+import { countryCodeOf } from './country-code.js';
+import { emailProblem, isValidEmail, normalizeEmail } from './normalize-email.js';
 import { normalizePhone, type CountryCode } from './normalize-phone.js';
 import { quoteValue } from './quote-value.js';
 import { textProblem } from './text-problem.js';
@@ -9,58 +10,123 @@ export interface FieldError {
   message: string;
 }
 
+/** A bad optional value left out of an imported contact (onInvalidValue 'blank'). */
+export interface BlankedValue extends FieldError {
+  /** The value as the file had it. */
+  value: string;
+}
+
 export interface ValidateOptions {
-  /** Region for numbers written without a country code. */
+  /** Region for numbers written without a country code, when the row names no country. */
   defaultCountry: CountryCode;
+  /**
+   * What a bad value in an optional field does: 'reject' (default) makes the row invalid;
+   * 'blank' imports the contact with that field empty and reports the value in `blanked`.
+   * A required field (email, firstName) always rejects the row.
+   */
+  onInvalidValue?: OnInvalidValue;
 }
 
 export interface ValidationResult {
   /** The normalized contact, or null when any field failed. */
   contact: Contact | null;
   errors: FieldError[];
+  /** Bad optional values emptied under onInvalidValue 'blank' (absent when none). */
+  blanked?: BlankedValue[];
+  /** Multi-value cells of which the first valid value was taken, naming the others (absent when none). */
+  notes?: string[];
 }
 
 /**
  * Applies SPEC §5 to one row's mapped values: email trimmed, lower-cased and checked; required
- * fields non-blank; phone possible and stored in E.164; other text trimmed and otherwise kept
- * as given. Blank optional fields are left out of the contact. Every failing field is reported.
- * Text no database can store as given (NUL characters, lone surrogates) fails in any field.
+ * fields non-blank; phone *valid* for the row's country (its mapped Country cell when that
+ * names one, else the default country) and stored in E.164; other text trimmed and otherwise
+ * kept as given. Blank optional fields are left out of the contact. Every failing field is
+ * reported. Text no database can store as given (NUL characters, lone surrogates) fails in
+ * any field.
  */
 export function validateContact(
   fields: Partial<Record<FieldKey, string>>,
   options: ValidateOptions,
 ): ValidationResult {
   const contact: Partial<Record<FieldKey, string>> = {};
+  const blank = options.onInvalidValue === 'blank';
   let errors: FieldError[] | undefined;
-  const fail = (field: FieldKey, message: string): void => {
-    (errors ??= []).push({ field, message });
+  let blanked: BlankedValue[] | undefined;
+  let notes: string[] | undefined;
+  const fail = (key: FieldKey, required: boolean, message: string, value: string): void => {
+    if (blank && !required) (blanked ??= []).push({ field: key, message, value });
+    else (errors ??= []).push({ field: key, message });
   };
 
   for (const { key, label, required, type } of SYSTEM_FIELDS) {
     const raw = fields[key];
-    const value = raw === undefined ? '' : raw.trim();
+    let value = raw === undefined ? '' : raw.trim();
+    const several = key === 'notes' ? undefined : valuesOf(value, type);
+    if (several) {
+      const taken = several.find((candidate) => isGood(candidate, type, fields.country, options.defaultCountry));
+      if (taken !== undefined) {
+        const others = several.filter((c) => c !== taken).map(quoteValue);
+        (notes ??= []).push(`${label}: ${quoteValue(value)} holds ${several.length} values; took ${quoteValue(taken)}, not imported: ${others.join(', ')}`);
+        value = taken;
+      }
+    }
     if (value === '') {
-      if (required) fail(key, `${label} is required`);
+      if (required) fail(key, true, `${label} is required`, '');
       continue;
     }
     const problem = textProblem(value);
     if (problem) {
-      fail(key, `${label} ${problem}`);
+      fail(key, required, `${label} ${problem}`, raw as string);
       continue;
     }
     if (type === 'email') {
+      const inside = emailProblem(value);
       const email = normalizeEmail(value);
-      if (isValidEmail(email)) contact[key] = email;
-      else fail(key, `${label} ${quoteValue(value)} is not a valid email address`);
+      if (inside) fail(key, required, `${label} ${quoteValue(value)} ${inside}`, raw as string);
+      else if (isValidEmail(email)) contact[key] = email;
+      else fail(key, required, `${label} ${quoteValue(value)} is not a valid email address`, raw as string);
     } else if (type === 'phone') {
-      const phone = normalizePhone(value, options.defaultCountry);
+      const { region, from } = phoneRegion(fields.country, options.defaultCountry);
+      const phone = normalizePhone(value, region);
       if (phone.ok) contact[key] = phone.value;
-      else fail(key, `${label} ${quoteValue(value)} is ${phone.reason}`);
+      else fail(key, required, `${label} ${quoteValue(value)} is ${phone.reason}${from}`, raw as string);
     } else {
       contact[key] = value;
     }
   }
 
-  if (errors) return { contact: null, errors };
-  return { contact: contact as Contact, errors: [] };
+  const extra = { ...(blanked ? { blanked } : {}), ...(notes ? { notes } : {}) };
+  if (errors) return { contact: null, errors, ...extra };
+  return { contact: contact as Contact, errors: [], ...extra };
+}
+
+/**
+ * The values of a multi-value cell: Google Contacts joins them with ` ::: ` in any field, and
+ * people list emails with `;` or one per line. Undefined for a cell with one value.
+ */
+function valuesOf(value: string, type: SystemField['type']): string[] | undefined {
+  let parts: string[];
+  if (value.includes(':::')) parts = value.split(':::');
+  else if (type === 'email' && /[;\n]/.test(value)) parts = value.split(/[;\r\n]/);
+  else return undefined;
+  const values = parts.map((p) => p.trim()).filter((p) => p !== '');
+  return values.length > 1 ? values : undefined;
+}
+
+/** Whether one value of a multi-value cell passes its field's rule (the first that does is taken). */
+function isGood(value: string, type: SystemField['type'], country: string | undefined, defaultCountry: CountryCode): boolean {
+  if (textProblem(value)) return false;
+  if (type === 'email') return !emailProblem(value) && isValidEmail(normalizeEmail(value));
+  if (type === 'phone') return normalizePhone(value, phoneRegion(country, defaultCountry).region).ok;
+  return true;
+}
+
+/** The row's country when its Country cell names one libphonenumber knows, else the default. */
+function phoneRegion(country: string | undefined, defaultCountry: CountryCode): { region: CountryCode; from: string } {
+  const text = country?.trim();
+  if (!text) return { region: defaultCountry, from: ' (the default country)' };
+  const code = countryCodeOf(text);
+  if (code) return { region: code, from: ` (the row's country ${quoteValue(text)})` };
+  return { region: defaultCountry, from: ` (the default country; the row's country ${quoteValue(text)} is not one known)` };
 }

@@ -1,8 +1,9 @@
+import { isResultsFile, RESULTS_COLUMNS } from './results-file-input.js';
 import { compileMapping } from '../contacts/compile-mapping.js';
 import { suggestMapping } from '../contacts/suggest-mapping.js';
 import { ImportError, toImportError } from '../errors.js';
 import { ColumnProfiler } from '../profile/column-profiler.js';
-import type { AnalysisSummary, ProgressListener, SampleRow, StoredAnalysis } from '../types.js';
+import type { AnalysisSummary, ProgressListener, SampleRow, SourceRecord, StoredAnalysis } from '../types.js';
 import { SAMPLE_ROWS_COUNT, STORAGE_KEYS } from '../types.js';
 import type { Context } from './context.js';
 import { eachCheckedRow } from './each-checked-row.js';
@@ -40,7 +41,11 @@ export async function analyze(ctx: Context, fileId: string, options: AnalyzeOpti
   try {
     const source = await openFileRecords(ctx, upload, { sheet, encoding, delimiter, headerRow });
     const { columns } = source;
-    const suggestedMapping = suggestMapping(columns);
+    // The first rows are read ahead so the suggestion can prefer filled columns (a Home block
+    // over an empty Work block); the loop then reads them from the buffer.
+    const { filled, records } = await readAhead(source.records, columns.length, SAMPLE_ROWS_COUNT);
+    // A rejected-rows file's own columns (_row, _field, _reason) are never suggested.
+    const suggestedMapping = suggestMapping(isResultsFile(columns) ? columns.slice(0, -RESULTS_COLUMNS.length) : columns, filled);
     const plan = compileMapping(suggestedMapping, columns, { requireFields: false });
     const profiler = new ColumnProfiler(columns);
     const sampleRows: SampleRow[] = [];
@@ -49,14 +54,14 @@ export async function analyze(ctx: Context, fileId: string, options: AnalyzeOpti
     let duplicateRows = 0;
 
     await eachCheckedRow(
-      source.records,
-      { plan, defaultCountry: ctx.config.defaultCountry, signal, interrupted: () => new ImportError('INTERRUPTED', 'analysis interrupted') },
+      records,
+      { plan, defaultCountry: ctx.config.defaultCountry, onInvalidValue: ctx.config.onInvalidValue, signal, interrupted: () => new ImportError('INTERRUPTED', 'analysis interrupted') },
       {
         read(record) {
           totalRows++;
           profiler.add(record.values);
           if (sampleRows.length < SAMPLE_ROWS_COUNT) {
-            sampleRows.push({ _rowIndex: record.row, values: record.values, ...(record.problems ? { problems: record.problems } : {}) });
+            sampleRows.push({ _rowIndex: record.row, values: record.values, ...(record.problems ? { problems: record.problems } : {}), ...(record.cellErrors ? { cellErrors: record.cellErrors } : {}) });
           }
         },
         valid() {
@@ -100,6 +105,40 @@ export async function analyze(ctx: Context, fileId: string, options: AnalyzeOpti
     if (options.discardRefusedFile && failure.exitCode === 2) await ctx.files.delete(upload.key).catch(() => undefined);
     throw failure;
   }
+}
+
+/** Buffers the first `count` records, counting non-blank values per column, and replays them. */
+async function readAhead(
+  source: AsyncIterable<SourceRecord>,
+  width: number,
+  count: number,
+): Promise<{ filled: number[]; records: AsyncIterable<SourceRecord> }> {
+  const iterator = source[Symbol.asyncIterator]();
+  const buffered: SourceRecord[] = [];
+  const filled = new Array<number>(width).fill(0);
+  let done = false;
+  while (buffered.length < count) {
+    const next = await iterator.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    buffered.push(next.value);
+    next.value.values.forEach((v, i) => {
+      if (v.trim() !== '') filled[i]!++;
+    });
+  }
+  async function* records(): AsyncGenerator<SourceRecord> {
+    try {
+      yield* buffered;
+      buffered.length = 0;
+      if (done) return;
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+    } finally {
+      await iterator.return?.();
+    }
+  }
+  return { filled, records: records() };
 }
 
 function warningsOf(totalRows: number, fromReader: string[]): { warnings?: string[] } {

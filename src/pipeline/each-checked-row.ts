@@ -1,7 +1,7 @@
 import type { CountryCode } from 'libphonenumber-js';
 import type { MappingPlan } from '../contacts/compile-mapping.js';
 import type { ImportError } from '../errors.js';
-import type { Contact, SourceRecord } from '../types.js';
+import type { Contact, OnInvalidValue, SourceRecord } from '../types.js';
 import { checkRecord, type CheckedRow } from './check-record.js';
 import { DuplicateTracker } from './duplicate-tracker.js';
 
@@ -35,6 +35,8 @@ export interface RowSink {
 export interface RowLoopOptions {
   plan: MappingPlan;
   defaultCountry: CountryCode;
+  /** What a bad optional value does to its row (default 'reject'). */
+  onInvalidValue?: OnInvalidValue;
   /** Data rows (1-based) to leave out unchecked. */
   excluded?: ReadonlySet<number>;
   /** Tell valid rows with an email seen before from the first ones (default true). */
@@ -50,7 +52,8 @@ export interface RowLoopOptions {
  * Returns the number of rows checked.
  */
 export async function eachCheckedRow(records: AsyncIterable<SourceRecord>, options: RowLoopOptions, sink: RowSink): Promise<number> {
-  const { plan, defaultCountry, excluded, signal, interrupted } = options;
+  const { plan, excluded, signal, interrupted } = options;
+  const rules = { defaultCountry: options.defaultCountry, onInvalidValue: options.onInvalidValue ?? 'reject' } as const;
   const duplicates = options.dedupe === false ? undefined : new DuplicateTracker();
   let checkedRows = 0;
   for await (const record of records) {
@@ -60,7 +63,7 @@ export async function eachCheckedRow(records: AsyncIterable<SourceRecord>, optio
       if (wait) await wait;
       continue;
     }
-    const checked = checkRecord(record, plan, defaultCountry);
+    const checked = checkRecord(record, plan, rules);
     let wait: Done;
     if (!checked.contact) wait = sink.invalid?.(record, checked);
     else {

@@ -30,6 +30,7 @@ export async function enforceMaxInvalid(
     {
       plan,
       defaultCountry: ctx.config.defaultCountry,
+      onInvalidValue: ctx.config.onInvalidValue,
       excluded,
       dedupe: false,
       signal: options.signal,

@@ -2,10 +2,10 @@ import path from 'node:path';
 import { compileMapping } from '../contacts/compile-mapping.js';
 import type { ContactStore, ContactToWrite, ImportCounts, ImportRun, ImportStatus, RunClaim, WrittenRow } from '../db/contact-store.js';
 import { ImportError, toImportError } from '../errors.js';
-import type { ImportResult, OnDuplicate, ProgressListener } from '../types.js';
+import type { ImportResult, OnDuplicate, ProgressListener, SourceRecord } from '../types.js';
 import { checkOutputPaths } from './check-output-paths.js';
 import type { Context } from './context.js';
-import { eachCheckedRow } from './each-checked-row.js';
+import { eachCheckedRow, type ValidRow } from './each-checked-row.js';
 import { enforceMaxInvalid, type MaxInvalid } from './enforce-max-invalid.js';
 import { lockImport } from './import-lock.js';
 import { ImportResults } from './import-results.js';
@@ -103,7 +103,7 @@ async function importLocked(ctx: Context, fileId: string, options: ImportOptions
       fileSha256: upload.sha256,
       totalRows: analysis.totalRows,
       mapping: plan.mapping,
-      resumeKey: resumeKey({ mapping: plan.mapping, onDuplicate, excluded, defaultCountry: ctx.config.defaultCountry }),
+      resumeKey: resumeKey({ mapping: plan.mapping, onDuplicate, excluded, defaultCountry: ctx.config.defaultCountry, onInvalidValue: ctx.config.onInvalidValue }),
     });
   } catch (error) {
     await store.close().catch(() => undefined);
@@ -158,11 +158,17 @@ async function importLocked(ctx: Context, fileId: string, options: ImportOptions
 
     // Rows before the checkpoint are checked again (so dedupe sees them) but not counted again.
     let replaying = false;
+    const keep = (record: SourceRecord, checked: ValidRow): Promise<void> | undefined => {
+      const pending = { row: record.row, values: record.values, contact: checked.contact };
+      if (replaying) return replayed(pending);
+      batch.push(pending);
+      return batch.length >= batchSize ? flush() : undefined;
+    };
     const replayed = async (pending: PendingRow): Promise<void> => {
       await replay.add(pending);
       if (consumed === resumedFrom) await replay.flush();
     };
-    await eachCheckedRow(source.records, { plan, defaultCountry: ctx.config.defaultCountry, excluded }, {
+    await eachCheckedRow(source.records, { plan, defaultCountry: ctx.config.defaultCountry, onInvalidValue: ctx.config.onInvalidValue, excluded }, {
       read() {
         replaying = consumed < resumedFrom;
         consumed++;
@@ -180,10 +186,13 @@ async function importLocked(ctx: Context, fileId: string, options: ImportOptions
         return rejects.reject(record.row, record.values, ['email'], [`duplicate of row ${firstRow} (same email ${checked.contact.email})`]);
       },
       valid(record, checked) {
-        const pending = { row: record.row, values: record.values, contact: checked.contact };
-        if (replaying) return replayed(pending);
-        batch.push(pending);
-        return batch.length >= batchSize ? flush() : undefined;
+        if (checked.warnings && !replaying) rejects.warn(record.row, checked.warnings);
+        if (checked.blanked) {
+          // The blanked values are reported whether or not this run wrote the row (a resumed
+          // run writes the whole results file again).
+          return rejects.blank(record.row, record.values, checked.blanked).then(() => keep(record, checked));
+        }
+        return keep(record, checked);
       },
     });
     await replay.flush();
@@ -203,6 +212,8 @@ async function importLocked(ctx: Context, fileId: string, options: ImportOptions
       importId,
       ...counts,
       errors: rejects.errors,
+      ...(rejects.blankedCount > 0 ? { blankedValues: rejects.blankedCount, blanked: rejects.blanked } : {}),
+      ...(rejects.warnings.length > 0 ? { warnings: rejects.warnings } : {}),
       ...files,
       ...(claim.kind === 'resume' ? { resumedFrom } : {}),
       ...(options.dryRun ? { dryRun: true } : {}),

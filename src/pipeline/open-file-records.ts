@@ -4,6 +4,7 @@ import { readRecords } from '../records/read-records.js';
 import type { RecordSource } from '../records/record-source.js';
 import { checkUploadStore } from './check-upload-store.js';
 import type { Context } from './context.js';
+import { unguardResultsFile } from './results-file-input.js';
 import { settleUpload } from './settle-upload.js';
 
 export interface OpenRecordsOptions {
@@ -43,7 +44,7 @@ export async function openFileRecords(
     maxRows: ctx.config.maxRows,
     ...options,
   });
-  return Object.assign(source, { totalBytes: stat.size });
+  return unguardResultsFile(Object.assign(source, { totalBytes: stat.size }));
 }
 
 /** A presigned upload whose PUT has not happened (or not finished: S3 shows an object only once complete). */

@@ -63,7 +63,7 @@ export async function preview(ctx: Context, fileId: string, options: PreviewOpti
     // Without a filter the total is known from the analysis: stop once the page is full.
     sink.full = () => matching >= first + pageSize;
   }
-  await eachCheckedRow(source.records, { plan, defaultCountry: ctx.config.defaultCountry }, sink);
+  await eachCheckedRow(source.records, { plan, defaultCountry: ctx.config.defaultCountry, onInvalidValue: ctx.config.onInvalidValue }, sink);
   const total = options.invalidOnly ? matching : analysis.totalRows;
   return { rows, total, page, pageSize, mappingSource: saved ? 'saved' : 'suggested' };
 }
@@ -75,7 +75,12 @@ function toPreviewRow(
 ): PreviewRow {
   const row: PreviewRow = { _rowIndex: checked.row, _isValid: checked.contact !== null, _errors: checked.errors };
   if (duplicateOf !== undefined) row._duplicateOf = duplicateOf;
+  const warnings = [...(checked.warnings ?? []), ...(checked.blanked ?? []).map((b) => `${b.message}: imported without it`)];
+  if (warnings.length > 0) row._warnings = warnings;
   const values = (checked.contact ?? checked.fields) as Record<string, string | undefined>;
-  for (const { field } of entries) row[field] = values[field] ?? '';
+  for (const { field } of entries) {
+    if (field === 'fullName') for (const part of ['firstName', 'lastName']) row[part] = values[part] ?? '';
+    else row[field] = values[field] ?? '';
+  }
   return row;
 }

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
-import type { OnDuplicate } from '../types.js';
+import type { OnDuplicate, OnInvalidValue } from '../types.js';
 
 export interface ResumeKeyParts {
   mapping: Record<string, string>;
   onDuplicate: OnDuplicate;
   excluded: Iterable<number>;
   defaultCountry: string;
+  /** What a bad optional value does: it decides whether the row is imported. */
+  onInvalidValue?: OnInvalidValue;
 }
 
 /**
@@ -18,6 +20,8 @@ export function resumeKey(parts: ResumeKeyParts): string {
     onDuplicate: parts.onDuplicate,
     excluded: [...new Set(parts.excluded)].sort((a, b) => a - b),
     defaultCountry: parts.defaultCountry,
+    // Left out when 'reject' (the default), so runs recorded before the option resume as before.
+    ...(parts.onInvalidValue === 'blank' ? { onInvalidValue: 'blank' } : {}),
   });
   return createHash('sha256').update(canonical).digest('hex');
 }

@@ -12,7 +12,17 @@ const TEMPLATE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export interface MappingTemplate {
   name: string;
   mapping: Record<string, string>;
+  /**
+   * The header signature of the file it was made from: every column, mapped or not, in order.
+   * Templates saved before it was recorded have none; their mapped columns stand in for it.
+   */
+  columns?: string[];
   savedAt: string;
+}
+
+/** The columns a template expects: its recorded header, else the columns it maps. */
+export function signatureOf(template: MappingTemplate): string[] {
+  return template.columns ?? Object.keys(template.mapping);
 }
 
 function templatePath(config: Config, name: string): string {
@@ -24,9 +34,9 @@ function templatePath(config: Config, name: string): string {
   return path.join(config.home, 'templates', `${name}.json`);
 }
 
-export async function saveTemplate(config: Config, name: string, mapping: Record<string, string>): Promise<void> {
+export async function saveTemplate(config: Config, name: string, mapping: Record<string, string>, columns?: readonly string[]): Promise<void> {
   const file = templatePath(config, name);
-  const template: MappingTemplate = { name, mapping, savedAt: new Date().toISOString() };
+  const template: MappingTemplate = { name, mapping, ...(columns ? { columns: [...columns] } : {}), savedAt: new Date().toISOString() };
   await writeFileAtomic(file, `${JSON.stringify(template, null, 2)}\n`).catch((error: unknown) => {
     throw toImportError(error, `cannot save template "${name}"`);
   });
@@ -48,6 +58,9 @@ export async function loadTemplate(config: Config, name: string): Promise<Mappin
   try {
     const template = JSON.parse(text) as MappingTemplate;
     if (!template || typeof template.mapping !== 'object') throw new Error('no mapping');
+    if (template.columns !== undefined && !(Array.isArray(template.columns) && template.columns.every((c) => typeof c === 'string'))) {
+      throw new Error('bad columns');
+    }
     return template;
   } catch {
     throw new ImportError('BAD_MAPPING', `template "${name}" is not valid JSON`, {

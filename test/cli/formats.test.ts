@@ -19,7 +19,7 @@ describe('formats through the whole pipeline', () => {
       wb,
       XLSX.utils.aoa_to_sheet([
         ['E-mail', 'Given Name', 'Surname', 'Mobile Phone', 'Postal Code'],
-        ['kim@example.com', 'Kim', 'Lee', 5551234567, '02134'],
+        ['kim@example.com', 'Kim', 'Lee', 2125554567, '02134'],
         ['lee@example.com', 'Lee', 'Kim', null, null],
       ]),
       'Leads',
@@ -37,7 +37,7 @@ describe('formats through the whole pipeline', () => {
     const imported = await runCli(['import', '--file-id', fileId, '--database', `sqlite:${db}`, '--json', ...home], { cwd });
     expect(imported.json()).toMatchObject({ imported: 2 });
     const kim = new Database(db, { readonly: true }).prepare("SELECT * FROM contacts WHERE email='kim@example.com'").get() as any;
-    expect(kim).toMatchObject({ phone: '+15551234567', zip_code: '02134', last_name: 'Lee' });
+    expect(kim).toMatchObject({ phone: '+12125554567', zip_code: '02134', last_name: 'Lee' });
   });
 
   it('semicolon-separated (European Excel) with decimal commas', async () => {

@@ -127,11 +127,11 @@ describe.each(stateKinds)('upload → analyze → map → preview → import (%s
     db.close();
     expect(contacts.map((c) => c.email)).toEqual(CONTACTS_IMPORTED_EMAILS);
     const byEmail = Object.fromEntries(contacts.map((c) => [c.email, c]));
-    expect(byEmail['ana.garcia@example.com']).toMatchObject({ first_name: 'Ana', last_name: 'García', phone: '+15551234567', company: 'Acme, Inc.', zip_code: '28001', notes: null });
-    expect(byEmail['bob@example.com']).toMatchObject({ title: 'Sales "Lead"', notes: 'Met at "Expo"', phone: '+15551234568' });
+    expect(byEmail['ana.garcia@example.com']).toMatchObject({ first_name: 'Ana', last_name: 'García', phone: '+12125554567', company: 'Acme, Inc.', zip_code: '28001', notes: null });
+    expect(byEmail['bob@example.com']).toMatchObject({ title: 'Sales "Lead"', notes: 'Met at "Expo"', phone: '+12125554568' });
     expect(byEmail['chen.wei@example.cn']).toMatchObject({ first_name: '伟', last_name: '陈', company: '字节跳动', city: '北京', phone: '+861065529988' });
     expect(byEmail['emil@example.de'].notes).toBe('Line one\nLine two');
-    expect(byEmail['grace@example.com']).toMatchObject({ phone: '+15551234569;ext=89', zip_code: '02134' });
+    expect(byEmail['grace@example.com']).toMatchObject({ phone: '+12125554569;ext=89', zip_code: '02134' });
     expect(byEmail['judy@example.com'].last_name).toBe('Trimmed');
     expect(run).toMatchObject({ id: body.importId, file_id: fileId, status: 'completed', total_rows: 12, imported: 8, skipped: 4, invalid: 3, duplicates: 1, excluded: 0 });
 

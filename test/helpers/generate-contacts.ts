@@ -5,6 +5,9 @@
 
 import { prng as random } from './prng.js';
 
+/** Assigned US area codes: a number on one of them with a 555 exchange is a valid number. */
+const AREA_CODES = [201, 202, 206, 212, 213, 305, 312, 404, 415, 503, 512, 602, 617, 702, 713, 718, 808, 917];
+
 export const GENERATED_COLUMNS = [
   'Email Address', 'First Name', 'Last Name', 'Phone Number', 'Company Name', 'Job Title',
   'Street Address', 'City', 'State', 'Country', 'Zip', 'Notes',
@@ -81,7 +84,7 @@ export function generateContacts(options: GenerateOptions = {}): GeneratedFile {
       validEmails.push(email);
       uniqueEmails.push(email.toLowerCase());
     }
-    const phone = next() < 0.2 ? '' : next() < 0.8 ? `(${200 + (n % 700)}) 555-${String(1000 + (n % 9000))}` : `+44 20 7946 ${String(n % 10000).padStart(4, '0')}`;
+    const phone = next() < 0.2 ? '' : next() < 0.8 ? `(${AREA_CODES[n % AREA_CODES.length]}) 555-${String(1000 + (n % 9000))}` : `+44 20 7946 ${String(n % 10000).padStart(4, '0')}`;
     const noteRoll = next();
     const notes =
       noteRoll < 0.05 ? `Met at the fair, booth ${n % 40}\nfollow up in Q${1 + (n % 4)}`

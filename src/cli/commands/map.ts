@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { parseAssignments } from '../../contacts/parse-mapping-assignments.js';
 import { ImportError } from '../../errors.js';
-import { hasMappingChoice, resolveMapping, saveMapping, type MappingChoice } from '../../pipeline/map.js';
+import { hasMappingChoice, pickTemplate, resolveMapping, saveMapping, type MappingChoice, type ResolvedMapping } from '../../pipeline/map.js';
 import { requireAnalysis } from '../../pipeline/session.js';
 import { canPrompt, withContext } from '../command-context.js';
 import { collect } from '../parse-options.js';
@@ -13,6 +13,7 @@ export interface MappingFlags {
   mapping?: string;
   set?: string[];
   template?: string;
+  strictColumns?: boolean;
 }
 
 export function addMappingOptions(command: Command): Command {
@@ -20,11 +21,12 @@ export function addMappingOptions(command: Command): Command {
     .option('--auto', 'use the suggested mapping')
     .option('--mapping <file.json>', 'a JSON file: {"Column": "field", …}')
     .option('--set <Column=field>', 'map one column (repeatable; applies on top of the others; Column=skip leaves it out)', collect)
-    .option('--template <name>', 'a mapping saved earlier with --save-template');
+    .option('--template <name>', 'a mapping saved earlier with --save-template (without a mapping flag, the saved template whose columns the file has is used)')
+    .option('--strict-columns', "refuse (exit 2) a template whose columns differ from the file's, instead of warning");
 }
 
 export function mappingChoiceOf(flags: MappingFlags): MappingChoice {
-  return { auto: flags.auto, mappingFile: flags.mapping, template: flags.template, set: parseAssignments(flags.set ?? []) };
+  return { auto: flags.auto, mappingFile: flags.mapping, template: flags.template, set: parseAssignments(flags.set ?? []), strictColumns: flags.strictColumns };
 }
 
 export function registerMap(program: Command): void {
@@ -49,8 +51,11 @@ Examples:
         const analysis = await requireAnalysis(ctx, flags.fileId);
         const choice = mappingChoiceOf(flags);
         let mapping: Record<string, string>;
-        if (hasMappingChoice(choice)) {
-          const resolved = await resolveMapping(ctx, analysis, choice);
+        let resolved: ResolvedMapping | undefined;
+        if (hasMappingChoice(choice)) resolved = await resolveMapping(ctx, analysis, choice);
+        else resolved = (await pickTemplate(ctx, analysis, choice)).resolved;
+        if (resolved) {
+          if (resolved.template && resolved.template.how !== 'given') output.warn(`using template "${resolved.template.name}" (${resolved.template.reason})`);
           for (const note of resolved.notes) output.warn(note);
           mapping = resolved.mapping;
         } else if (canPrompt(cmd)) {
@@ -60,7 +65,8 @@ Examples:
             hint: 'pass --auto, --mapping FILE.json, --set "Column=field" or --template NAME',
           });
         }
-        const result = await saveMapping(ctx, flags.fileId, mapping, { saveTemplate: flags.saveTemplate });
+        const saved = await saveMapping(ctx, flags.fileId, mapping, { saveTemplate: flags.saveTemplate });
+        const result = { ...saved, ...(resolved?.template ? { template: resolved.template } : {}), ...(resolved?.notes.length ? { warnings: resolved.notes } : {}) };
         output.result(result, () => {
           renderMapping(output, result, analysis.columns);
           if (flags.saveTemplate) output.print(`saved as template "${flags.saveTemplate}"`);

@@ -42,6 +42,8 @@ Examples:
           onProgress: bar.listener,
         }).finally(() => bar.stop());
         warnUnmatchedExcludes(output, flags.excludeRows, result.excluded);
+        if (result.template && result.template.how !== 'given') output.warn(`using template "${result.template.name}" (${result.template.reason})`);
+        if (output.json) for (const warning of result.warnings ?? []) output.warn(warning);
         output.result(result, () => renderImport(output, result));
       });
     });

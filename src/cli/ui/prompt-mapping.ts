@@ -7,6 +7,9 @@ const SKIP = '';
 const BACK = '\u0000back';
 const ACCEPT_REST = '\u0000accept-rest';
 const SAVE = '\u0000save';
+/** The pseudo-field split into first and last name: it takes both. */
+const FULL_NAME = 'fullName';
+const NAME_PARTS = ['firstName', 'lastName'];
 
 type Ask = (message: string, choices: unknown[], preselect: string) => Promise<string>;
 
@@ -55,7 +58,7 @@ export async function promptMapping(output: Output, analysis: StoredAnalysis): P
 
   // The review: the whole mapping at once, saved only when confirmed.
   for (;;) {
-    const labels = new Map<string, string>(SYSTEM_FIELDS.map((f) => [f.key, f.label]));
+    const labels = new Map<string, string>([...SYSTEM_FIELDS.map((f): [string, string] => [f.key, f.label]), [FULL_NAME, 'Full Name (first and last)']]);
     const width = Math.min(30, Math.max(...columns.map((c) => safeText(c).length)));
     const choices = [
       { value: SAVE, name: 'save this mapping' },
@@ -78,8 +81,12 @@ function setChoice(chosen: Map<string, string>, column: string, field: string): 
   else chosen.set(column, field);
 }
 
+/** The other column that holds `field`, or a field it overlaps (fullName and first/last name). */
 function takenBy(chosen: Map<string, string>, field: string, except: string): string | undefined {
-  for (const [column, value] of chosen) if (value === field && column !== except) return column;
+  const overlapping = field === FULL_NAME ? NAME_PARTS : NAME_PARTS.includes(field) ? [FULL_NAME] : [];
+  for (const [column, value] of chosen) {
+    if (column !== except && (value === field || overlapping.includes(value))) return column;
+  }
   return undefined;
 }
 
@@ -94,6 +101,11 @@ function fieldChoices(column: string, chosen: Map<string, string>): unknown[] {
       };
     }),
     { value: SKIP, name: 'skip — do not import this column' },
+    {
+      value: FULL_NAME,
+      name: 'Full Name — split into First Name and Last Name',
+      disabled: takenBy(chosen, FULL_NAME, column) !== undefined ? '(first or last name already used)' : false,
+    },
   ];
 }
 

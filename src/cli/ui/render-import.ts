@@ -13,6 +13,11 @@ export function renderImport(output: Output, result: ImportResult): void {
   output.print(`  skipped    ${result.skipped}  (invalid ${result.invalid}, duplicates ${result.duplicates}, excluded ${result.excluded})`);
   for (const error of result.errors.slice(0, 10)) output.print(style.dim(`  row ${error.row}: ${safeText(error.message, 160)}`));
   if (result.errors.length > 10) output.print(style.dim(`  … ${result.invalid + result.duplicates - 10} more rejected rows`));
+  if (result.blankedValues) {
+    output.print(`  blanked    ${result.blankedValues}  (bad optional values left out of imported contacts)`);
+    for (const b of (result.blanked ?? []).slice(0, 10)) output.print(style.dim(`  row ${b.row}: ${safeText(b.message, 160)}`));
+  }
+  for (const warning of (result.warnings ?? []).slice(0, 10)) output.warn(safeText(warning, 200));
   if (result.errorReport) output.print(`rejected rows written to ${result.errorReport}`);
   if (result.importedReport) output.print(`imported rows written to ${result.importedReport}`);
   output.print(style.dim(`import id: ${result.importId}`));

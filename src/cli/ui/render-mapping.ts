@@ -3,7 +3,7 @@ import type { Output } from './output.js';
 import { renderTable, styled } from './table.js';
 
 export function renderMapping(output: Output, result: MapResult, columns: string[]): void {
-  const labels = new Map<string, string>(SYSTEM_FIELDS.map((f) => [f.key, f.label]));
+  const labels = new Map<string, string>([...SYSTEM_FIELDS.map((f): [string, string] => [f.key, f.label]), ['fullName', 'split into First and Last Name']]);
   const rows = columns.map((column) => {
     const field = result.mapping[column];
     return [column, field ? `${field} (${labels.get(field)})` : styled(output.resultStyle.dim('not imported'))];

@@ -7,7 +7,7 @@
 // as they are pulled.
 
 import { ImportError } from '../../errors.js';
-import type { FileFormat, SourceRecord } from '../../types.js';
+import type { CellError, FileFormat, SourceRecord } from '../../types.js';
 import { cellRef } from './cells/cell-ref.js';
 import { cellText, hasContent, type Cell } from './cells/cell-text.js';
 import { ControlCharacters } from '../control-characters.js';
@@ -45,24 +45,24 @@ const NO_COLUMNS: Columns = [Infinity, -1];
 
 interface ReadRow {
   fields: string[];
-  problems: string[];
+  cellErrors: CellError[];
 }
 
-/** Converts one sheet row; error cells become '' plus a problem naming the cell. */
+/** Converts one sheet row; error cells become '' plus a cell error naming the cell. */
 function readRow(row: SheetRow, [first, last]: Columns): ReadRow | undefined {
   const fields: string[] = [];
-  const problems: string[] = [];
+  const cellErrors: CellError[] = [];
   for (let c = first; c <= last; c++) {
     const cell = row.cells[c];
     if (cell?.t === 'e') {
-      problems.push(`cell ${cellRef(row.index, c)} has the error ${cell.w ?? '#ERROR'}`);
+      cellErrors.push({ column: c - first, message: `cell ${cellRef(row.index, c)} has the error ${cell.w ?? '#ERROR'}` });
       fields.push('');
     } else {
       fields.push(cellText(cell));
     }
   }
-  if (problems.length === 0 && isBlankRow(fields)) return undefined;
-  return { fields, problems };
+  if (cellErrors.length === 0 && isBlankRow(fields)) return undefined;
+  return { fields, cellErrors };
 }
 
 /** The columns of a row that hold anything (formatted-but-empty cells do not count). */
@@ -185,10 +185,11 @@ export async function readSheetRecords(sheet: Sheet, options: ReadOptions): Prom
         if (read === undefined) continue;
         const line = row.index + 1;
         const fields = controls.clean(read.fields, line);
-        if (fields !== read.fields && read.problems.length === 0 && isBlankRow(fields)) continue;
+        if (fields !== read.fields && read.cellErrors.length === 0 && isBlankRow(fields)) continue;
         count++;
         if (maxRows !== undefined && count > maxRows) throw tooManyRows(file, maxRows, line);
-        yield { row: count, line, ...shapeRow(fields, columns.length, read.problems) };
+        const shaped = shapeRow(fields, columns.length);
+        yield { row: count, line, ...shaped, ...(read.cellErrors.length > 0 ? { cellErrors: read.cellErrors } : {}) };
       }
     } finally {
       sheet.close?.();

@@ -1,16 +1,31 @@
 import validator from 'validator';
 import { describe, expect, it } from 'vitest';
-import { isPlainEmail, isValidEmail, normalizeEmail } from '../../../src/contacts/normalize-email.js';
+import { emailProblem, isPlainEmail, isValidEmail, normalizeEmail } from '../../../src/contacts/normalize-email.js';
 
 describe('normalizeEmail', () => {
   it('trims and lower-cases', () => {
     expect(normalizeEmail('  Bob.Smith@Example.COM \t')).toBe('bob.smith@example.com');
   });
 
-  it('drops invisible characters and no-break spaces that copy-paste leaves behind', () => {
-    for (const raw of ['ann@example.com\u200b', '\ufeffann@example.com', 'ann\u200c@exam\u200dple.com', '\u00a0ann@example.com\u202f', 'ann@example.com\u2060']) {
+  it('trims invisible characters and no-break spaces around the address', () => {
+    for (const raw of ['ann@example.com\u200b', '\ufeffann@example.com', '\u00a0ann@example.com\u202f', 'ann@example.com\u2060', ' \u200e ann@example.com\u00a0']) {
       expect(normalizeEmail(raw), JSON.stringify(raw)).toBe('ann@example.com');
+      expect(emailProblem(raw), JSON.stringify(raw)).toBeUndefined();
     }
+  });
+
+  it('names an invisible character inside the address and shows where it is', () => {
+    expect(emailProblem('ann\u200b@example.com')).toBe(
+      'contains an invisible character U+200B at position 4 (ann[U+200B]@example.com); retype the address',
+    );
+    expect(emailProblem(' ann@exam\u200dple.com\u200c')).toBe(
+      'contains an invisible character U+200D at position 9 (ann@exam[U+200D]ple.com); retype the address',
+    );
+    // Bidirectional controls (an RTL override makes the address display reversed) and a soft hyphen.
+    for (const ch of ['\u202e', '\u200f', '\u2066', '\u00ad', '\ufeff']) {
+      expect(emailProblem(`ann${ch}lee@example.com`), JSON.stringify(ch)).toMatch(/^contains an invisible character U\+[0-9A-F]{4} at position 4 \(ann\[U\+/);
+    }
+    expect(emailProblem('ann.lee@example.com')).toBeUndefined();
   });
 
   it('puts addresses in NFC, so both spellings of é are one address', () => {

@@ -18,8 +18,10 @@ describe('parseAssignments', () => {
     expect({ ...parseAssignments(['Notes=', 'ID=skip']) }).toEqual({ Notes: 'skip', ID: 'skip' });
   });
 
-  it('lets a later assignment of a column win', () => {
-    expect({ ...parseAssignments(['A=email', 'A=phone']) }).toEqual({ A: 'phone' });
+  it('refuses a column given two fields, naming both', () => {
+    expect(() => parseAssignments(['A=email', 'A=phone'])).toThrow('column "A" is assigned twice: A=email and A=phone');
+    // The same assignment twice is no conflict.
+    expect({ ...parseAssignments(['A=email', 'A=email']) }).toEqual({ A: 'email' });
   });
 
   it('handles __proto__ as a plain column name', () => {

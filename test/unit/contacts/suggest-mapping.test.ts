@@ -31,7 +31,8 @@ describe('suggestMapping', () => {
     for (const [field, headers] of Object.entries(HEADER_SYNONYMS)) {
       for (const header of headers) expect(suggestMapping([header])[header], header).toBe(field);
     }
-    for (const header of FULL_NAME_HEADERS) expect(suggestMapping([header])[header]).toBe('firstName');
+    for (const header of FULL_NAME_HEADERS) expect(suggestMapping([header])[header]).toBe('fullName');
+    expect({ ...suggestMapping(['Name', 'Surname', 'Email']) }).toEqual({ Name: 'firstName', Surname: 'lastName', Email: 'email' });
   });
 
   it('maps a typical export', () => {
@@ -130,10 +131,21 @@ describe('suggestMapping', () => {
     expect({ ...suggestMapping(['Foo', '---', '', 'Loyalty Points']) }).toEqual({});
   });
 
-  it('uses a full-name column for firstName only when no first-name column exists', () => {
-    expect({ ...suggestMapping(['Name', 'Email']) }).toEqual({ Name: 'firstName', Email: 'email' });
-    expect({ ...suggestMapping(['Full Name', 'Email']) }).toEqual({ 'Full Name': 'firstName', Email: 'email' });
+  it('maps a full-name column to fullName only when no first- or last-name column exists', () => {
+    expect({ ...suggestMapping(['Name', 'Email']) }).toEqual({ Name: 'fullName', Email: 'email' });
+    expect({ ...suggestMapping(['Full Name', 'Email']) }).toEqual({ 'Full Name': 'fullName', Email: 'email' });
+    expect({ ...suggestMapping(['Display Name', 'E-mail Address']) }).toEqual({ 'Display Name': 'fullName', 'E-mail Address': 'email' });
+    expect({ ...suggestMapping(['Name', 'Last Name', 'Email']) }).toEqual({ Name: 'firstName', 'Last Name': 'lastName', Email: 'email' });
     expect({ ...suggestMapping(['Name', 'First Name', 'Email']) }).toEqual({ 'First Name': 'firstName', Email: 'email' });
+  });
+
+  it('prefers the filled one of two blocks of the same fields (Thunderbird Home/Work)', () => {
+    const columns = ['Primary Email', 'First Name', 'Home Address', 'Home City', 'Work Address', 'Work City'];
+    expect({ ...suggestMapping(columns) }).toMatchObject({ 'Home Address': 'address', 'Home City': 'city' });
+    expect({ ...suggestMapping(columns, [5, 5, 0, 0, 4, 3]) }).toMatchObject({ 'Work Address': 'address', 'Work City': 'city' });
+    expect({ ...suggestMapping(columns, [5, 5, 2, 2, 1, 0]) }).toMatchObject({ 'Home Address': 'address', 'Home City': 'city' });
+    // Equal fill: the leftmost block, as without counts.
+    expect({ ...suggestMapping(columns, [5, 5, 1, 1, 1, 1]) }).toMatchObject({ 'Home Address': 'address' });
   });
 
   it('keeps __proto__ and constructor headers from corrupting the mapping', () => {

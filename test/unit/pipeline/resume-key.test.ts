@@ -13,12 +13,17 @@ describe('resumeKey', () => {
     expect(resumeKey({ ...base, mapping: { Name: 'firstName', 'E-mail': 'email' }, excluded: new Set([12, 5, 5]) })).toBe(resumeKey(base));
   });
 
+  it('is the same with onInvalidValue reject (the default) as without it, so older runs resume', () => {
+    expect(resumeKey({ ...base, onInvalidValue: 'reject' })).toBe(resumeKey(base));
+  });
+
   it.each<[string, Partial<ResumeKeyParts>]>([
     ['another mapping', { mapping: { 'E-mail': 'email', Name: 'lastName' } }],
     ['a column more', { mapping: { ...base.mapping, Phone: 'phone' } }],
     ['--on-duplicate update', { onDuplicate: 'update' }],
     ['other excluded rows', { excluded: [5] }],
     ['another default country', { defaultCountry: 'GB' }],
+    ['onInvalidValue blank', { onInvalidValue: 'blank' }],
   ])('changes with %s', (_what, change) => {
     expect(resumeKey({ ...base, ...change })).not.toBe(resumeKey(base));
   });

@@ -108,7 +108,7 @@ describe.each(['xlsx', 'xls'] as const)('%s records', (kind) => {
     expect(error.place.line).toBe(6);
   });
 
-  it('reports error cells as a row problem', async () => {
+  it('reads error cells as empty, naming the cell and its column (not a row problem)', async () => {
     const book = XLSX.utils.book_new();
     const ws = XLSX.utils.aoa_to_sheet([
       ['Email', 'Total'],
@@ -119,7 +119,7 @@ describe.each(['xlsx', 'xls'] as const)('%s records', (kind) => {
     const bytes = XLSX.write(book, { type: 'buffer', bookType: BOOK_TYPES[kind] }) as Buffer;
     const result = await read(bytes, kind);
     expect(result.records).toEqual([
-      { row: 1, line: 2, values: ['a@b.c', ''], problems: ['cell B2 has the error #N/A'] },
+      { row: 1, line: 2, values: ['a@b.c', ''], cellErrors: [{ column: 1, message: 'cell B2 has the error #N/A' }] },
     ]);
   });
 
