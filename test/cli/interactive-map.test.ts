@@ -55,15 +55,15 @@ describe('map on a terminal', () => {
     const terminal = terminalFor(['map', '--file-id', fileId, ...home]);
     await terminal.waitFor('accept the suggestions for the 9 remaining columns');
     terminal.write(ENTER); // Email Address → email
-    // First Name: the 12 fields (Email disabled: taken), "skip", then the actions.
+    // First Name: the 12 fields (Email disabled: taken), "skip", "Full Name", then the actions.
     await terminal.waitFor('back to "Email Address"');
     expect(terminal.screen()).toMatch(/\(used by "Email Address"\)/);
-    for (let i = 0; i < 13; i++) terminal.write(DOWN); // from First Name past the rest to "back"
+    for (let i = 0; i < 14; i++) terminal.write(DOWN); // from First Name past the rest to "back"
     terminal.write(ENTER);
     await terminal.waitFor('accept the suggestions for the 9 remaining columns'); // Email Address again
     terminal.write(ENTER);
     await terminal.waitFor('accept the suggestions for the 8 remaining columns');
-    for (let i = 0; i < 12; i++) terminal.write(DOWN); // to "accept the suggestions…"
+    for (let i = 0; i < 13; i++) terminal.write(DOWN); // to "accept the suggestions…"
     terminal.write(ENTER);
     await terminal.waitFor(/Notes\s+→ Notes/);
     // Pick "Notes" (the last column) in the review and skip it.

@@ -55,12 +55,12 @@ describe.concurrent('--on-invalid-value', () => {
       ['8', 'email', '(415) 555-0132', expect.stringMatching(/^Email .* contains an invisible character U\+200B/)],
     ]);
 
-    // People see the blanked values on stderr.
+    // People see the blanked values with the result (stdout), the spreadsheet errors as warnings (stderr).
     const human = fresh();
     const shown = await runCli(['run', FILE, '--auto', '--on-invalid-value', 'blank', '--database', `sqlite:${human.db}`, ...human.home], { cwd: human.dir });
     expect(shown.code, shown.stderr).toBe(0);
-    expect(shown.stderr).toMatch(/blanked\s+2 {2}\(bad optional values left out of imported contacts\)/);
-    expect(shown.stderr).toContain('row 6: Phone "555-0100" is not a valid phone number for US');
+    expect(shown.stdout).toMatch(/blanked\s+2 {2}\(bad optional values left out of imported contacts\)/);
+    expect(shown.stdout).toContain('row 6: Phone "555-0100" is not a valid phone number for US');
     expect(shown.stderr).toContain('row 3: Company: column "Company Name" holds the spreadsheet error #REF!, read as empty');
   });
 
