@@ -19,12 +19,7 @@ interface Statements {
   findId: SqliteStatement;
   /** email, fields…, import_id, created_at, updated_at. */
   insert: SqliteStatement;
-  /**
-   * The same, doing nothing for an email already there: where the id is the rowid
-   * (lastInsertRowid) and email has a unique index, else undefined.
-   */
-  insertIfNew: SqliteStatement | undefined;
-  /** A plain insert giving the new id back, for an adopted table whose id is not the rowid. */
+  /** The same, giving the new id back, for an adopted table whose id is not the rowid. */
   insertReturning: SqliteStatement | undefined;
   /** import_id, after_updated_at, id: keeps the contact's before-image. */
   capture: SqliteStatement;
@@ -35,9 +30,7 @@ interface Statements {
 /**
  * Writes contacts row by row through prepared statements (synchronous, inside the caller's
  * transaction). Measured (100k rows): a SELECT by email then a plain INSERT beats one
- * INSERT … ON CONFLICT DO NOTHING RETURNING id, for new and for existing emails alike; an
- * INSERT … ON CONFLICT DO NOTHING without RETURNING (its changes and lastInsertRowid tell
- * the outcome) beats both where the id is the rowid (issue 16, realistic 1M rows).
+ * INSERT … ON CONFLICT DO NOTHING RETURNING id, for new and for existing emails alike.
  */
 export class SqliteBatchWriter {
   private statements: Statements | undefined;
@@ -48,7 +41,7 @@ export class SqliteBatchWriter {
   ) {}
 
   write(batch: ContactToWrite[], options: BatchOptions, now: string): WrittenRow[] {
-    const { findId, insert, insertIfNew, insertReturning, capture, update } = (this.statements ??= this.prepare());
+    const { findId, insert, insertReturning, capture, update } = (this.statements ??= this.prepare());
     const { importId } = options;
     const overwrite = options.onDuplicate === 'update';
     const fieldCount = OTHER_FIELDS.length;
@@ -60,30 +53,17 @@ export class SqliteBatchWriter {
     const image: Value[] = [importId, now, null];
     for (let i = 0; i < batch.length; i++) {
       const contact = batch[i]!.contact;
-      let existing: number | undefined;
-      if (insertIfNew) {
-        // One index descent for a new email (the common case) instead of a lookup then an insert.
-        fillInsert(inserted, contact, importId, now);
-        const result = insertIfNew.run(inserted);
-        if (result.changes === 1) {
-          written[i] = { outcome: 'inserted', id: Number(result.lastInsertRowid) };
-          continue;
-        }
-        if (!overwrite) {
-          written[i] = { outcome: 'existing', id: null };
-          continue;
-        }
-        existing = findId.get(contact.email) as number;
-      } else {
-        existing = findId.get(contact.email) as number | undefined;
-        if (existing === undefined) {
-          fillInsert(inserted, contact, importId, now);
-          const id = insertReturning ? (insertReturning.get(inserted) as number) : Number(insert.run(inserted).lastInsertRowid);
-          written[i] = { outcome: 'inserted', id };
-          continue;
-        }
-      }
-      if (overwrite) {
+      const existing = findId.get(contact.email) as number | undefined;
+      if (existing === undefined) {
+        inserted[0] = contact.email;
+        fillFields(inserted, 1, contact);
+        if (inserted[1 + FIRST_NAME] === null) inserted[1 + FIRST_NAME] = '';
+        inserted[fieldCount + 1] = importId;
+        inserted[fieldCount + 2] = now;
+        inserted[fieldCount + 3] = now;
+        const id = insertReturning ? (insertReturning.get(inserted) as number) : Number(insert.run(inserted).lastInsertRowid);
+        written[i] = { outcome: 'inserted', id };
+      } else if (overwrite) {
         image[2] = existing;
         capture.run(image);
         fillFields(updated, 0, contact);
@@ -98,19 +78,6 @@ export class SqliteBatchWriter {
     return written;
   }
 
-  /**
-   * The conflict target is the email only, so any other constraint still fails the insert.
-   * An adopted table without a plain unique index on email has no such target: undefined,
-   * and rows go through the lookup first.
-   */
-  private prepareInsertIfNew(insert: string): SqliteStatement | undefined {
-    try {
-      return this.db.prepare(`${insert} ON CONFLICT (${EMAIL_COLUMN}) DO NOTHING`);
-    } catch {
-      return undefined;
-    }
-  }
-
   private prepare(): Statements {
     const t = quoteIdent(this.table);
     const columns = OTHER_FIELDS.map((f) => quoteIdent(f.column));
@@ -119,12 +86,10 @@ export class SqliteBatchWriter {
     const image = BEFORE_IMAGE_COLUMNS.map((column) => `'${column}', ${quoteIdent(column)}`);
     const insert = `INSERT INTO ${t} (${EMAIL_COLUMN}, ${columns.join(', ')}, import_id, created_at, updated_at)
       VALUES (?, ${columns.map(() => '?').join(', ')}, ?, ?, ?)`;
-    const rowid = idIsRowid(this.db, this.table);
     return {
       findId: this.db.prepare(`SELECT id FROM ${t} WHERE ${EMAIL_COLUMN} = ?`).pluck(),
       insert: this.db.prepare(insert),
-      insertIfNew: rowid ? this.prepareInsertIfNew(insert) : undefined,
-      insertReturning: rowid ? undefined : this.db.prepare(`${insert} RETURNING id`).pluck(),
+      insertReturning: idIsRowid(this.db, this.table) ? undefined : this.db.prepare(`${insert} RETURNING id`).pluck(),
       // The first image an import keeps of a contact wins; after_updated_at follows its last write.
       capture: this.db.prepare(
         `INSERT INTO contact_import_changes (import_id, contact_id, before, after_updated_at)
@@ -140,17 +105,6 @@ export class SqliteBatchWriter {
 function idIsRowid(db: SqliteDatabase, table: string): boolean {
   const keys = db.prepare('SELECT name, type, pk FROM pragma_table_info(?) WHERE pk > 0').all(table) as { name: string; type: string }[];
   return keys.length === 1 && keys[0]!.name.toLowerCase() === 'id' && keys[0]!.type.toUpperCase() === 'INTEGER';
-}
-
-/** email, the other fields (firstName never NULL), import_id, created_at, updated_at. */
-function fillInsert(values: Value[], contact: Contact, importId: string, now: string): void {
-  values[0] = contact.email;
-  fillFields(values, 1, contact);
-  if (values[1 + FIRST_NAME] === null) values[1 + FIRST_NAME] = '';
-  const at = OTHER_FIELDS.length;
-  values[at + 1] = importId;
-  values[at + 2] = now;
-  values[at + 3] = now;
 }
 
 /** Writes the optional fields (non-empty text, else NULL) into `values` from `at` on, in OTHER_FIELDS order. */
