@@ -9,7 +9,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { generateContacts } from './generate.js';
+import { contactsFileName, generateContacts } from './generate.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const BIN = path.join(here, '..', 'bin', 'contact-import.js');
@@ -48,7 +48,7 @@ function peakRssMb(pid) {
 }
 
 export async function serveUnderLoad({ rows = 500_000, out, env = process.env, log = () => undefined }) {
-  const csv = path.join(out, `contacts-${rows}.csv`);
+  const csv = path.join(out, contactsFileName(rows));
   if (!fs.existsSync(csv)) {
     log(`generating ${rows} rows…`);
     generateContacts(csv, rows);

@@ -47,8 +47,9 @@ export class ColumnProfiler {
         continue;
       }
       state.filled++;
+      // A value the type tally remembers is already counted, and already a sample if it is one.
+      if (state.types.add(value)) continue;
       state.unique.add(value);
-      state.types.add(value);
       if (state.samples.length < MAX_SAMPLES) addSample(state.samples, value);
     }
   }

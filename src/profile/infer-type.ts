@@ -70,30 +70,36 @@ export class TypeTally {
   private lookups = 0;
   private hits = 0;
 
-  add(trimmed: string): void {
-    const type = this.typeOf(trimmed);
-    if (type === 'empty') return;
+  /**
+   * Tallies one trimmed value. True when it is a value the tally remembers from before, so a
+   * caller counting distinct values need not hash it again.
+   */
+  add(trimmed: string): boolean {
+    let type: InferredType | undefined;
+    let repeated = false;
+    const known = this.known;
+    if (known === null) type = inferType(trimmed);
+    else {
+      this.lookups++;
+      type = known.get(trimmed);
+      if (type !== undefined) {
+        this.hits++;
+        repeated = true;
+      } else {
+        type = inferType(trimmed);
+        if (known.size < KNOWN_VALUES) known.set(trimmed, type);
+        else if (this.lookups >= KNOWN_TRIAL && this.hits * 2 < this.lookups) this.known = null;
+      }
+    }
+    if (type === 'empty') return repeated;
     this.nonBlank++;
     this.counts.set(type, (this.counts.get(type) ?? 0) + 1);
     if (type === 'number' && DIGITS_ONLY.test(trimmed) && isPhoneLength(trimmed)) {
       this.phoneLikeDigits++;
     }
+    return repeated;
   }
 
-  private typeOf(trimmed: string): InferredType {
-    const known = this.known;
-    if (known === null) return inferType(trimmed);
-    this.lookups++;
-    let type = known.get(trimmed);
-    if (type !== undefined) {
-      this.hits++;
-      return type;
-    }
-    type = inferType(trimmed);
-    if (known.size < KNOWN_VALUES) known.set(trimmed, type);
-    else if (this.lookups >= KNOWN_TRIAL && this.hits * 2 < this.lookups) this.known = null;
-    return type;
-  }
   result(): InferredType {
     if (this.nonBlank === 0) return 'empty';
     const need = MAJORITY * this.nonBlank;

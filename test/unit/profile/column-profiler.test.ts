@@ -15,6 +15,18 @@ describe('ColumnProfiler', () => {
     expect(summary['Notes']).toEqual({ filled: 1, empty: 3, unique: 1, samples: ['hello'], type: 'text' });
   });
 
+  it('counts distinct values exactly whether their repeats are remembered or not', () => {
+    // A few repeated values (remembered by the type tally) among 3000 distinct ones (past what it remembers).
+    const profiler = new ColumnProfiler(['V']);
+    const distinct = new Set<string>();
+    for (let i = 0; i < 20_000; i++) {
+      const value = i % 3 === 0 ? `city ${i % 7}` : `v${(i * 7919) % 3000}`;
+      distinct.add(value);
+      profiler.add([value]);
+    }
+    expect(profiler.result()['V']).toMatchObject({ filled: 20_000, unique: distinct.size });
+  });
+
   it('reports an all-blank column as empty', () => {
     const profiler = new ColumnProfiler(['X']);
     profiler.add(['']);
