@@ -17,7 +17,7 @@ const FUZZY_TARGETS = [...EXACT].filter(([name]) => name.length >= 5 && !EXACT_O
 const FULL_NAME = new Set(FULL_NAME_HEADERS.map(normalizeHeader));
 
 /** How sure a match is: a field goes to its surest column (then the leftmost). */
-const enum Tier {
+enum Tier {
   Exact = 0,
   Ambiguous = 1,
   Qualified = 2,

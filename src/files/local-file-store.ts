@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import fs, { createReadStream } from 'node:fs';
+import type fs from 'node:fs';
+import { createReadStream } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';

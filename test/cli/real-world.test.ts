@@ -419,7 +419,7 @@ describe.concurrent('real-world files that import', () => {
     expect(summary.invalidRows).toBe(c.analyze.totalRows - c.analyze.validRows);
     const warnings: string[] = summary.warnings ?? [];
     expect(warnings).toHaveLength(c.warnings?.length ?? 0);
-    c.warnings?.forEach((pattern, i) => expect(warnings[i]).toMatch(pattern));
+    for (const [i, pattern] of (c.warnings ?? []).entries()) expect(warnings[i]).toMatch(pattern);
     for (const [column, samples] of Object.entries(c.samples ?? {})) {
       expect(summary.columnSummary[column].samples).toEqual(samples);
     }
@@ -429,7 +429,7 @@ describe.concurrent('real-world files that import', () => {
     const result = ran.json();
     expect(result).toMatchObject({ imported: c.imported, invalid: c.analyze.totalRows - c.analyze.validRows });
     expect(result.errors).toHaveLength(c.errors?.length ?? 0);
-    c.errors?.forEach((pattern, i) => expect(result.errors[i].message).toMatch(pattern));
+    for (const [i, pattern] of (c.errors ?? []).entries()) expect(result.errors[i].message).toMatch(pattern);
 
     const contacts = new Database(db, { readonly: true });
     try {

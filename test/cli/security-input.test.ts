@@ -84,12 +84,12 @@ describe('error lines escape what they quote', () => {
     return result.json().fileId as string;
   };
 
-  async function expectEscaped(args: string[], quoted: string, escape = '\\u001b'): Promise<void> {
+  async function expectEscaped(args: string[], quoted: string, escaped = '\\u001b'): Promise<void> {
     const human = await runCli([...args, ...homeArgs], { cwd, env: noRedis });
     expect(human.code, human.stderr).not.toBe(0);
     expect(human.stderr).toMatch(/^error: /);
     expect(human.stderr, JSON.stringify(human.stderr)).not.toMatch(UNSAFE);
-    expect(human.stderr).toContain(escape);
+    expect(human.stderr).toContain(escaped);
     // The JSON document keeps the value exact.
     const json = await runCli([...args, '--json', ...homeArgs], { cwd, env: noRedis });
     const { error } = json.json();

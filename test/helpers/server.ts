@@ -49,7 +49,7 @@ export async function send(url: string, method: string, body?: unknown, headers:
     body: body === undefined ? undefined : raw ? (body as string | Buffer) : JSON.stringify(body),
   });
   const text = await response.text();
-  let parsed: unknown = undefined;
+  let parsed: unknown ;
   try {
     parsed = text === '' ? undefined : JSON.parse(text);
   } catch {

@@ -85,7 +85,7 @@ describe.each(harnesses)('%s state store', (_kind, makeHarness) => {
     await store.set('odd', value, 60);
     const back = await other.get<Record<string, unknown>>('odd');
     expect(back).toEqual(value);
-    expect(Object.prototype.hasOwnProperty.call(back, '__proto__')).toBe(true);
+    expect(Object.hasOwn(back!, '__proto__')).toBe(true);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     for (const [key, falsy] of [['zero', 0], ['empty', ''], ['false', false], ['null', null]] as const) {
       await store.set(key, falsy, 60);

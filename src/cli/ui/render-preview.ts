@@ -64,7 +64,7 @@ function renderVertical(output: Output, head: string[], cells: string[][]): void
   const value = output.width ? Math.max(10, output.width - label - 3) : Infinity;
   cells.forEach((row, n) => {
     output.print(output.resultStyle.dim(`-[ RECORD ${n + 1} ]${'-'.repeat(Math.max(0, Math.min(label + 3 + 20, (output.width ?? 40) - 14)))}`));
-    head.forEach((h, i) => output.print(`${h.padEnd(label)} | ${cut(row[i], value)}`));
+    for (const [i, h] of head.entries()) output.print(`${h.padEnd(label)} | ${cut(row[i], value)}`);
   });
 }
 

@@ -124,7 +124,7 @@ function renderResult(result: ImportResult): ImportResult {
 }
 
 function renderJob(importId: string, job: JobRecord | null): Record<string, unknown> {
-  if (!job || job.kind !== 'import') {
+  if (job?.kind !== 'import') {
     throw new ImportError('NOT_FOUND', `no import ${importId}`, { hint: 'async imports are kept for TTL_SECONDS', next: { step: 'history' } });
   }
   const status = job.status === 'completed' ? 'completed' : job.status;

@@ -91,9 +91,18 @@ function nextEntry(archive: ZipFile): Promise<yauzl.Entry | undefined> {
     const settle = (): void => {
       archive.removeListener('entry', onEntry).removeListener('end', onEnd).removeListener('error', onError);
     };
-    const onEntry = (entry: yauzl.Entry): void => (settle(), resolve(entry));
-    const onEnd = (): void => (settle(), resolve(undefined));
-    const onError = (error: Error): void => (settle(), reject(damaged(error)));
+    const onEntry = (entry: yauzl.Entry): void => {
+      settle();
+      resolve(entry);
+    };
+    const onEnd = (): void => {
+      settle();
+      resolve(undefined);
+    };
+    const onError = (error: Error): void => {
+      settle();
+      reject(damaged(error));
+    };
     archive.once('entry', onEntry).once('end', onEnd).once('error', onError);
     archive.readEntry();
   });

@@ -8,7 +8,7 @@ async function check(bytes: Buffer, chunk: number): Promise<{ out: Buffer; found
   for (let i = 0; i < bytes.length; i += chunk) chunks.push(bytes.subarray(i, i + chunk));
   const checker = new Utf8Check();
   const out: Buffer[] = [];
-  await pipeline(Readable.from(chunks), checker, async function* (source) {
+  await pipeline(Readable.from(chunks), checker, async (source: AsyncIterable<unknown>) => {
     for await (const piece of source) out.push(piece as Buffer);
   });
   return { out: Buffer.concat(out), found: checker.takeBefore(Infinity) };

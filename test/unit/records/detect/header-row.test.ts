@@ -1,6 +1,6 @@
 import * as XLSX from 'xlsx';
 import { describe, expect, it } from 'vitest';
-import { ImportError } from '../../../../src/errors.js';
+import type { ImportError } from '../../../../src/errors.js';
 import { caught, readAll, valuesOf } from '../records-test-helpers.js';
 
 const REPORT = [

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { workbookEntries } from '../../../../fixtures/workbook-writer.mjs';
 import { zip } from '../../../../fixtures/zip-writer.mjs';
-import { ImportError } from '../../../../src/errors.js';
+import type { ImportError } from '../../../../src/errors.js';
 import { caught, readAll, valuesOf } from '../records-test-helpers.js';
 
 const strings = ['Email', 'First Name', 'Company', 'ann@example.com', 'Ann', 'Acme', 'bob@example.com', 'Bob'];
