@@ -84,7 +84,9 @@ export function generateContacts(options: GenerateOptions = {}): GeneratedFile {
       validEmails.push(email);
       uniqueEmails.push(email.toLowerCase());
     }
-    const phone = next() < 0.2 ? '' : next() < 0.8 ? `(${AREA_CODES[n % AREA_CODES.length]}) 555-${String(1000 + (n % 9000))}` : `+44 20 7946 ${String(n % 10000).padStart(4, '0')}`;
+    // Phones are read in the row's country: national (US) numbers only where the country is US.
+    const country = pick(COUNTRIES);
+    const phone = next() < 0.2 ? '' : country === 'US' && next() < 0.8 ? `(${AREA_CODES[n % AREA_CODES.length]}) 555-${String(1000 + (n % 9000))}` : `+44 20 7946 ${String(n % 10000).padStart(4, '0')}`;
     const noteRoll = next();
     const notes =
       noteRoll < 0.05 ? `Met at the fair, booth ${n % 40}\nfollow up in Q${1 + (n % 4)}`
@@ -96,7 +98,7 @@ export function generateContacts(options: GenerateOptions = {}): GeneratedFile {
     const title = `${pick(TITLES)}${options.titleSuffix ?? ''}`;
     const values = [
       email, pick(FIRST), pick(LAST), phone, company, title,
-      `${n} Main St, Apt ${n % 50}`, pick(CITIES), pick(STATES), pick(COUNTRIES),
+      `${n} Main St, Apt ${n % 50}`, pick(CITIES), pick(STATES), country,
       String(10000 + (n % 89999)).padStart(5, '0'), notes,
     ];
     lines.push(values.map(csvCell).join(','));
