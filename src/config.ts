@@ -3,6 +3,7 @@ import os from 'node:os';
 import { isCountryCode } from './contacts/normalize-phone.js';
 import { ImportError } from './errors.js';
 import type { CountryCode } from 'libphonenumber-js';
+import { DEFAULT_XLSX_LIMITS, type XlsxLimits } from './records/xlsx/xlsx-limits.js';
 
 /** What a caller (CLI flags or a Node program) may set; anything left out comes from the environment. */
 export interface ConfigOptions {
@@ -42,7 +43,10 @@ export interface Config {
   maxFileSizeBytes: number;
   maxRows: number;
   ttlSeconds: number;
+  /** What a spreadsheet may hold before it is refused (TOO_LARGE): the readers enforce them as they read. */
+  xlsxLimits: XlsxLimits;
 }
+
 
 export const DEFAULT_DATABASE_URL = 'sqlite:contacts.db';
 
@@ -72,6 +76,18 @@ export function resolveConfig(options: ConfigOptions = {}): Config {
     maxFileSizeBytes: Math.floor(positiveNumber(env, 'MAX_FILE_SIZE_MB', 100, MAX_FILE_SIZE_MB) * 1024 * 1024),
     maxRows: wholeNumber(env, 'MAX_ROWS_ALLOWED', 500_000, Number.MAX_SAFE_INTEGER),
     ttlSeconds: wholeNumber(env, 'TTL_SECONDS', 3600, MAX_TTL_SECONDS),
+    xlsxLimits: xlsxLimits(env),
+  };
+}
+
+function xlsxLimits(env: NodeJS.ProcessEnv): XlsxLimits {
+  const d = DEFAULT_XLSX_LIMITS;
+  const MiB = 1024 * 1024;
+  return {
+    maxSharedStrings: wholeNumber(env, 'XLSX_MAX_SHARED_STRINGS', d.maxSharedStrings, 100_000_000),
+    maxSharedStringChars: Math.floor(positiveNumber(env, 'XLSX_MAX_SHARED_STRINGS_MB', d.maxSharedStringChars / MiB, 400) * MiB),
+    maxCellChars: Math.floor(positiveNumber(env, 'XLSX_MAX_CELL_KB', d.maxCellChars / 1024, 100 * 1024) * 1024),
+    maxWholeBytes: Math.floor(positiveNumber(env, 'XLSX_MAX_WHOLE_MB', d.maxWholeBytes / MiB, 2048) * MiB),
   };
 }
 

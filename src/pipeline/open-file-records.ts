@@ -41,6 +41,7 @@ export async function openFileRecords(
     kindDetected: true,
     fileName: upload.fileName,
     maxRows: ctx.config.maxRows,
+    xlsxLimits: ctx.config.xlsxLimits,
     ...options,
   });
   return Object.assign(source, { totalBytes: stat.size });

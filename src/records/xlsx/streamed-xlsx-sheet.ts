@@ -6,7 +6,8 @@ import { chooseSheet } from './choose-sheet.js';
 import { parseCellFormats } from './cells/cell-formats.js';
 import { NotStreamable } from './not-streamable.js';
 import type { SpooledFile } from './zip/spool-file.js';
-import { readSharedStrings } from './cells/shared-strings.js';
+import { readSharedStrings, SharedStrings } from './cells/shared-strings.js';
+import { DEFAULT_XLSX_LIMITS } from './xlsx-limits.js';
 import type { Sheet } from './sheet-records.js';
 import { sheetXmlRows } from './sheet-xml-rows.js';
 import { unreadableSpreadsheet } from './unreadable-spreadsheet.js';
@@ -35,8 +36,10 @@ export async function openStreamedSheet(
   const { SSF } = await import('xlsx');
   const styles = layout.styles;
   const formats = parseCellFormats(SSF, styles?.name ?? '', styles && readZipPart(zip, styles));
-  const strings = layout.sharedStrings === undefined ? [] : await readSharedStrings(zip, layout.sharedStrings);
-  const context = { part: part.name, strings, formats, date1904: layout.date1904 };
+  const limits = options.xlsxLimits ?? DEFAULT_XLSX_LIMITS;
+  const strings =
+    layout.sharedStrings === undefined ? new SharedStrings().finish() : await readSharedStrings(zip, layout.sharedStrings, file, limits);
+  const context = { file, part: part.name, strings, formats, date1904: layout.date1904, limits };
   return {
     kind: 'xlsx',
     name,
