@@ -70,8 +70,14 @@ export function xmlParser(part: string, handlers: XmlHandlers, limits?: XmlLimit
   let run = 0;
   return {
     write(chunk) {
-      const last = chunk.lastIndexOf('<');
-      run = last < 0 ? run + chunk.length : chunk.length - last;
+      const first = chunk.indexOf('<');
+      if (first < 0) run += chunk.length;
+      else {
+        // Chunks are far shorter than the limit, so a run is checked where it ends; a
+        // longer chunk is looked through.
+        if (run + first > maxRun || (chunk.length > maxRun && longestRun(chunk) > maxRun)) run = Infinity;
+        else run = chunk.length - chunk.lastIndexOf('<');
+      }
       if (run > maxRun) {
         throw xlsxTooLarge(file, `${part} has a text or tag longer than ${limitText.mib(maxRun)} MiB`, 'XLSX_MAX_CELL_KB');
       }
@@ -79,6 +85,17 @@ export function xmlParser(part: string, handlers: XmlHandlers, limits?: XmlLimit
     },
     end: () => void parser.close(),
   };
+}
+
+/** The longest stretch of a text without a `<`. */
+function longestRun(text: string): number {
+  let longest = 0;
+  let from = 0;
+  for (let at = text.indexOf('<'); at >= 0; at = text.indexOf('<', from)) {
+    longest = Math.max(longest, at - from);
+    from = at + 1;
+  }
+  return Math.max(longest, text.length - from);
 }
 
 /** Parses a whole (small) part. */
