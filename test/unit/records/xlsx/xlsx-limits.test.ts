@@ -128,7 +128,10 @@ describe('an empty shared string', () => {
   });
 
   it('<si/> no longer sends the workbook to SheetJS: the whole-read limit does not matter', async () => {
-    const streamed = await read(book(table('<si/>'), rows), { maxWholeBytes: 1 });
+    // The limit is set to the largest part read whole anyway (the workbook's description and styles).
+    const described = workbookEntries({ strings: [], rows: '' }).filter((entry: { name: string }) => !/sheet1|sharedStrings/.test(entry.name));
+    const maxWholeBytes = Math.max(...described.map((entry: { data: string }) => Buffer.byteLength(entry.data)));
+    const streamed = await read(book(table('<si/>'), rows), { maxWholeBytes });
     expect(valuesOf(streamed)).toEqual([['', 'ann@example.com'], ['bob@example.com', 'Bob']]);
   });
 });
@@ -147,5 +150,14 @@ describe('SharedStrings', () => {
     for (let i = 0; i < texts.length; i++) expect(strings.get(i)).toBe(texts[i]);
     expect(strings.get(-1)).toBeUndefined();
     expect(strings.get(20_000)).toBeUndefined();
+  });
+});
+
+describe('parts read whole', () => {
+  it('are refused over XLSX_MAX_WHOLE_MB', async () => {
+    const bytes = book(items(2));
+    const error = await refusal(bytes, { maxWholeBytes: 600 });
+    expect(error.code).toBe('TOO_LARGE');
+    expect(error.message).toMatch(/its part \S+\.(xml|rels) is .* MiB unpacked, over the 0 MiB limit for a part read whole/);
   });
 });
