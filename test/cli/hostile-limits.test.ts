@@ -62,9 +62,9 @@ function manyStringsBook(count: number): string {
 
 describe('a workbook of millions of tiny shared strings and an empty <si/>', () => {
   it('is refused at XLSX_MAX_SHARED_STRINGS with bounded memory, the session left in error, and again on a re-run', async () => {
-    const file = manyStringsBook(2_000_000);
+    const file = manyStringsBook(1_200_000);
     const home = path.join(cwd, 'home-strings');
-    const env = { XLSX_MAX_SHARED_STRINGS: '1000000' };
+    const env = { XLSX_MAX_SHARED_STRINGS: '500000' };
     const uploaded = await runCli(['upload', file, '--json', '--home', home], { cwd, env });
     expect(uploaded.code, uploaded.stderr).toBe(0);
     const { fileId } = uploaded.json();
@@ -73,7 +73,7 @@ describe('a workbook of millions of tiny shared strings and an empty <si/>', () 
       const run = await measured(['analyze', '--file-id', fileId, '--home', home], env);
       expect(run.code, `attempt ${attempt}: ${run.stderr}`).toBe(2);
       expect(run.stderr.trim().split('\n')).toEqual([
-        'error: many-strings.xlsx is too large to read: it has more than 1000000 shared strings (the limit)' +
+        'error: many-strings.xlsx is too large to read: it has more than 500000 shared strings (the limit)' +
           ' — export the sheet as CSV, or raise XLSX_MAX_SHARED_STRINGS if the machine has the memory',
       ]);
       expect(run.maxRssMb, `attempt ${attempt}`).toBeLessThan(300);
@@ -84,7 +84,7 @@ describe('a workbook of millions of tiny shared strings and an empty <si/>', () 
     expect(status.stdout).toMatch(/TOO_LARGE|too large to read/);
 
     // Under the limit it reads, the <si/> as an empty string (no fallback to the whole-file reader).
-    const read = await measured(['analyze', '--file-id', fileId, '--json', '--home', home], { XLSX_MAX_SHARED_STRINGS: '3000000', XLSX_MAX_WHOLE_MB: '1' });
+    const read = await measured(['analyze', '--file-id', fileId, '--json', '--home', home], { XLSX_MAX_SHARED_STRINGS: '2000000', XLSX_MAX_WHOLE_MB: '1' });
     expect(read.code, read.stderr).toBe(0);
     expect(JSON.parse(read.stdout)).toMatchObject({ totalRows: 1, columnSummary: { Email: { samples: ['0'] } } });
     expect(read.maxRssMb).toBeLessThan(400);
