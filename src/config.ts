@@ -4,6 +4,7 @@ import { isCountryCode } from './contacts/normalize-phone.js';
 import { ImportError } from './errors.js';
 import type { CountryCode } from 'libphonenumber-js';
 import type { OnInvalidValue } from './types.js';
+import { DEFAULT_XLSX_LIMITS, type XlsxLimits } from './records/xlsx/xlsx-limits.js';
 
 /** What a caller (CLI flags or a Node program) may set; anything left out comes from the environment. */
 export interface ConfigOptions {
@@ -55,6 +56,8 @@ export interface Config {
   ttlSeconds: number;
   /** Where analyses and async imports run (see QueueConfig). */
   queue: QueueConfig;
+  /** What a spreadsheet may hold before it is refused (TOO_LARGE): the readers enforce them as they read. */
+  xlsxLimits: XlsxLimits;
 }
 
 /**
@@ -74,6 +77,7 @@ export interface QueueConfig {
   /** JOB_BACKOFF_SECONDS (default 5): the first retry's delay, doubled on each next one. */
   backoffMs: number;
 }
+
 
 export const DEFAULT_DATABASE_URL = 'sqlite:contacts.db';
 
@@ -107,6 +111,7 @@ export function resolveConfig(options: ConfigOptions = {}): Config {
     maxRows: wholeNumber(env, 'MAX_ROWS_ALLOWED', 500_000, Number.MAX_SAFE_INTEGER),
     ttlSeconds: wholeNumber(env, 'TTL_SECONDS', 3600, MAX_TTL_SECONDS),
     queue: queueSettings(env, redisUrl, nonEmpty(env.REDIS_PREFIX) ?? 'contact-import:'),
+    xlsxLimits: xlsxLimits(env),
   };
 }
 
@@ -125,6 +130,17 @@ function queueSettings(env: NodeJS.ProcessEnv, redisUrl: string | undefined, red
     stalledIntervalMs: positiveNumber(env, 'JOB_STALLED_CHECK_SECONDS', 15, 3600) * 1000,
     attempts: wholeNumber(env, 'JOB_ATTEMPTS', 5, 100),
     backoffMs: positiveNumber(env, 'JOB_BACKOFF_SECONDS', 5, 3600) * 1000,
+  };
+}
+
+function xlsxLimits(env: NodeJS.ProcessEnv): XlsxLimits {
+  const d = DEFAULT_XLSX_LIMITS;
+  const MiB = 1024 * 1024;
+  return {
+    maxSharedStrings: wholeNumber(env, 'XLSX_MAX_SHARED_STRINGS', d.maxSharedStrings, 100_000_000),
+    maxSharedStringChars: Math.floor(positiveNumber(env, 'XLSX_MAX_SHARED_STRINGS_MB', d.maxSharedStringChars / MiB, 400) * MiB),
+    maxCellChars: Math.floor(positiveNumber(env, 'XLSX_MAX_CELL_KB', d.maxCellChars / 1024, 100 * 1024) * 1024),
+    maxWholeBytes: Math.floor(positiveNumber(env, 'XLSX_MAX_WHOLE_MB', d.maxWholeBytes / MiB, 2048) * MiB),
   };
 }
 

@@ -3,8 +3,9 @@ import { compileMapping } from '../contacts/compile-mapping.js';
 import { suggestMapping } from '../contacts/suggest-mapping.js';
 import { ImportError, toImportError } from '../errors.js';
 import { ColumnProfiler } from '../profile/column-profiler.js';
-import type { AnalysisSummary, ProgressListener, SampleRow, SourceRecord, StoredAnalysis } from '../types.js';
+import type { AnalysisSummary, ProgressListener, SourceRecord, StoredAnalysis } from '../types.js';
 import { SAMPLE_ROWS_COUNT, STORAGE_KEYS } from '../types.js';
+import { AnalysisSample } from './analysis-sample.js';
 import type { Context } from './context.js';
 import { eachCheckedRow } from './each-checked-row.js';
 import { openFileRecords } from './open-file-records.js';
@@ -48,7 +49,7 @@ export async function analyze(ctx: Context, fileId: string, options: AnalyzeOpti
     const suggestedMapping = suggestMapping(isResultsFile(columns) ? columns.slice(0, -RESULTS_COLUMNS.length) : columns, filled);
     const plan = compileMapping(suggestedMapping, columns, { requireFields: false });
     const profiler = new ColumnProfiler(columns);
-    const sampleRows: SampleRow[] = [];
+    const sample = new AnalysisSample();
     let totalRows = 0;
     let validRows = 0;
     let duplicateRows = 0;
@@ -60,9 +61,7 @@ export async function analyze(ctx: Context, fileId: string, options: AnalyzeOpti
         read(record) {
           totalRows++;
           profiler.add(record.values);
-          if (sampleRows.length < SAMPLE_ROWS_COUNT) {
-            sampleRows.push({ _rowIndex: record.row, values: record.values, ...(record.problems ? { problems: record.problems } : {}), ...(record.cellErrors ? { cellErrors: record.cellErrors } : {}) });
-          }
+          sample.add(record);
         },
         valid() {
           validRows++;
@@ -93,7 +92,7 @@ export async function analyze(ctx: Context, fileId: string, options: AnalyzeOpti
       format: source.format,
       ...warningsOf(totalRows, source.warnings()),
     };
-    const stored: StoredAnalysis = { ...summary, sampleRows };
+    const stored: StoredAnalysis = { ...summary, sampleRows: sample.rows };
     await ctx.state.set(STORAGE_KEYS.analysis(fileId), stored, ctx.config.ttlSeconds);
     await progress.write({ status: 'complete', processed: totalRows, bytesRead: source.totalBytes });
     return summary;

@@ -42,6 +42,7 @@ export async function openFileRecords(
     kindDetected: true,
     fileName: upload.fileName,
     maxRows: ctx.config.maxRows,
+    xlsxLimits: ctx.config.xlsxLimits,
     ...options,
   });
   return unguardResultsFile(Object.assign(source, { totalBytes: stat.size }));

@@ -24,6 +24,8 @@ const PHONE = /^\+?[\d\s().\-/]+?(?:\s*(?:ext\.?|extension|x|#)\s*\d{1,6})?$/i;
 
 /** Distinct values whose type a TypeTally remembers. */
 const KNOWN_VALUES = 1024;
+/** Longer values are not remembered. */
+const KNOWN_MAX_LENGTH = 64;
 /** Lookups after which a TypeTally that hits less than half the time stops looking up. */
 const KNOWN_TRIAL = 4096;
 
@@ -87,7 +89,8 @@ export class TypeTally {
         repeated = true;
       } else {
         type = inferType(trimmed);
-        if (known.size < KNOWN_VALUES) known.set(trimmed, type);
+        // Long values rarely repeat, and would keep their text alive: they are not remembered.
+        if (known.size < KNOWN_VALUES && trimmed.length <= KNOWN_MAX_LENGTH) known.set(trimmed, type);
         else if (this.lookups >= KNOWN_TRIAL && this.hits * 2 < this.lookups) this.known = null;
       }
     }

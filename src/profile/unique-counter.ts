@@ -4,6 +4,26 @@ import { HyperLogLog } from './hyperloglog.js';
 
 /** Distinct values counted exactly before switching to an estimate. */
 export const EXACT_LIMIT = 50_000;
+/** The HyperLogLog's precision: 2^18 one-byte registers (256 KiB), ~0.2% error. */
+export const SKETCH_PRECISION = 18;
+
+/** How far a counter may go: a profiler of many columns gives each a smaller share of memory. */
+export interface UniqueCounterSize {
+  exactLimit: number;
+  precision: number;
+}
+
+const FULL_SIZE: UniqueCounterSize = { exactLimit: EXACT_LIMIT, precision: SKETCH_PRECISION };
+
+/**
+ * The largest counter within `bytes`: the exact set peaks at 16 bytes a value (8-byte slots,
+ * at most half full, times two while it grows), the sketch takes 2^precision bytes.
+ */
+export function counterSizeFor(bytes: number): UniqueCounterSize {
+  const exactLimit = Math.max(256, Math.min(EXACT_LIMIT, Math.floor(bytes / 16)));
+  const precision = Math.max(12, Math.min(SKETCH_PRECISION, Math.floor(Math.log2(bytes))));
+  return { exactLimit, precision };
+}
 
 /**
  * Counts distinct strings with bounded memory: exactly, as a set of 53-bit hashes, up to
@@ -14,6 +34,11 @@ export const EXACT_LIMIT = 50_000;
 export class UniqueCounter {
   private exact: HashSet53 | null = new HashSet53();
   private sketch: HyperLogLog | null = null;
+  private readonly size: UniqueCounterSize;
+
+  constructor(size: UniqueCounterSize = FULL_SIZE) {
+    this.size = size;
+  }
 
   add(value: string): void {
     this.addHash(hash53(value));
@@ -26,7 +51,7 @@ export class UniqueCounter {
       return;
     }
     exact.add(hash);
-    if (exact.size > EXACT_LIMIT) this.switchToSketch(exact);
+    if (exact.size > this.size.exactLimit) this.switchToSketch(exact);
   }
 
   count(): number {
@@ -38,7 +63,7 @@ export class UniqueCounter {
   }
 
   private switchToSketch(exact: HashSet53): void {
-    const sketch = new HyperLogLog(18);
+    const sketch = new HyperLogLog(this.size.precision);
     for (const hash of exact.values()) sketch.addHash(hash);
     this.sketch = sketch;
     this.exact = null;

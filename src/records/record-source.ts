@@ -1,4 +1,5 @@
 import type { FileFormat, FileKind, SourceRecord } from '../types.js';
+import type { XlsxLimits } from './xlsx/xlsx-limits.js';
 
 export interface ReadOptions {
   /** What the bytes are: checked against their first bytes (unless kindDetected); detected when absent. */
@@ -17,6 +18,8 @@ export interface ReadOptions {
   headerRow?: number;
   /** More data rows than this: TOO_LARGE. */
   maxRows?: number;
+  /** What a spreadsheet may hold in memory; default DEFAULT_XLSX_LIMITS. */
+  xlsxLimits?: XlsxLimits;
   /** A format detected earlier (by analyze): reused as is so every step reads the file alike. */
   format?: FileFormat;
 }

@@ -10,16 +10,24 @@ import type { Cell } from './cells/cell-text.js';
 import { NotStreamable } from './not-streamable.js';
 import type { SharedStrings } from './cells/shared-strings.js';
 import type { SheetRow } from './sheet-records.js';
-import { StringItem } from './cells/string-item.js';
+import { cellTooLarge, StringItem } from './cells/string-item.js';
+import { textRunLimit } from './cells/shared-strings.js';
 import { xmlParser } from './xml/xml-parser.js';
 import { decodeEscapes, formulaStringValue } from './xml/xml-text.js';
+import { MAX_SHEET_COLUMNS, xlsxTooLarge, type XlsxLimits } from './xlsx-limits.js';
 
 export interface SheetContext {
+  /** The workbook, for refusals. */
+  file: string;
   part: string;
   strings: SharedStrings;
   formats: CellFormats;
   date1904: boolean;
+  limits: XlsxLimits;
 }
+
+/** A row's own text (values and inline strings; shared strings are counted apart) may be this many cells' worth. */
+const ROW_CELLS_OF_TEXT = 16;
 
 /** 1899-12-30, day 0 of Excel's 1900 date system, in ms. */
 const DAY_ZERO = Date.UTC(1899, 11, 30, 0, 0, 0);
@@ -43,7 +51,10 @@ export async function* sheetXmlRows(
   context: SheetContext,
   needText: (row: number) => boolean = () => true,
 ): AsyncGenerator<SheetRow> {
-  const { part, strings, formats, date1904 } = context;
+  const { file, part, strings, formats, date1904, limits } = context;
+  const maxCell = limits.maxCellChars;
+  const maxRowText = maxCell * ROW_CELLS_OF_TEXT;
+  let rowText = 0;
   const ready: SheetRow[] = [];
   let inData = false;
   let rowNumber = 0;
@@ -86,8 +97,8 @@ export async function* sheetXmlRows(
       case 's': {
         if (text === undefined) return;
         const index = Number.parseInt(text, 10);
-        if (!(index >= 0 && index < strings.length)) fail(`a cell refers to shared string ${text}, which does not exist`);
-        cell = { t: 's', v: strings[index] };
+        if (!(index >= 0 && index < strings.count)) fail(`a cell refers to shared string ${text}, which does not exist`);
+        cell = { t: 's', v: strings.get(index) };
         break;
       }
       case 'str':
@@ -121,7 +132,7 @@ export async function* sheetXmlRows(
           value = '';
         } else if (name === 'is' && inlineState === 'before' && !selfClosing) {
           inlineState = 'in';
-          inline = new StringItem();
+          inline = new StringItem(file, maxCell);
         }
         return;
       }
@@ -132,6 +143,7 @@ export async function* sheetXmlRows(
         lastRow = rowNumber - 1;
         cells = [];
         column = -1;
+        rowText = 0;
       } else if (name === 'c' && cells !== undefined) {
         // SpreadsheetML's own attributes are never prefixed: looked up directly, for speed.
         const ref = attributes.r;
@@ -140,6 +152,9 @@ export async function* sheetXmlRows(
           const at = parseCellRef(ref);
           if (at === undefined || at.row !== lastRow) fail(`cell ${ref} is not in row ${lastRow + 1}`);
           column = at!.column;
+        }
+        if (column >= MAX_SHEET_COLUMNS) {
+          throw xlsxTooLarge(file, `row ${lastRow + 1} has a cell past column ${MAX_SHEET_COLUMNS} (XFD), Excel's last`);
         }
         inCell = true;
         cellColumn = column;
@@ -169,10 +184,17 @@ export async function* sheetXmlRows(
     },
     text(text) {
       if (!inCell) return;
-      if (vState === 'in') value += text;
-      else if (inlineState === 'in') inline!.text(text);
+      if (vState === 'in') {
+        value += text;
+        if (value!.length > maxCell) throw cellTooLarge(file, maxCell);
+      } else if (inlineState === 'in') inline!.text(text);
+      else return;
+      rowText += text.length;
+      if (rowText > maxRowText) {
+        throw xlsxTooLarge(file, `row ${lastRow + 1} holds more than ${ROW_CELLS_OF_TEXT} cells' worth of text (the cell limit)`, 'XLSX_MAX_CELL_KB');
+      }
     },
-  });
+  }, { file, maxTextRun: textRunLimit(limits) });
 
   for await (const chunk of chunks) {
     parser.write(chunk);

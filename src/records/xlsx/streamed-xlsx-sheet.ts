@@ -6,7 +6,11 @@ import { chooseSheet } from './choose-sheet.js';
 import { parseCellFormats } from './cells/cell-formats.js';
 import { NotStreamable } from './not-streamable.js';
 import type { SpooledFile } from './zip/spool-file.js';
-import { readSharedStrings } from './cells/shared-strings.js';
+import { readSharedStrings, SharedStrings } from './cells/shared-strings.js';
+import { DEFAULT_XLSX_LIMITS, limitText, xlsxTooLarge } from './xlsx-limits.js';
+
+/** The parts read whole, as one string: the workbook's description and its styles. */
+const readWhole = (name: string): boolean => name.endsWith('.rels') || /(^\[Content_Types\]|workbook|styles)\.xml$/.test(name);
 import type { Sheet } from './sheet-records.js';
 import { sheetXmlRows } from './sheet-xml-rows.js';
 import { unreadableSpreadsheet } from './unreadable-spreadsheet.js';
@@ -21,6 +25,16 @@ export async function openStreamedSheet(
   bytesRead: () => number,
 ): Promise<Sheet> {
   const file = options.fileName;
+  const limits = options.xlsxLimits ?? DEFAULT_XLSX_LIMITS;
+  for (const entry of entries) {
+    if (readWhole(entry.name) && entry.uncompressedSize > limits.maxWholeBytes) {
+      throw xlsxTooLarge(
+        file,
+        `its part ${entry.name} is ${limitText.mib(entry.uncompressedSize)} MiB unpacked, over the ${limitText.mib(limits.maxWholeBytes)} MiB limit for a part read whole`,
+        'XLSX_MAX_WHOLE_MB',
+      );
+    }
+  }
   const layout = readWorkbookLayout(zip, entries);
   const earlier = options.format?.type === 'xlsx' ? options.format : undefined;
   const names = layout.sheets.map((sheet) => sheet.name);
@@ -35,8 +49,9 @@ export async function openStreamedSheet(
   const { SSF } = await import('xlsx');
   const styles = layout.styles;
   const formats = parseCellFormats(SSF, styles?.name ?? '', styles && readZipPart(zip, styles));
-  const strings = layout.sharedStrings === undefined ? [] : await readSharedStrings(zip, layout.sharedStrings);
-  const context = { part: part.name, strings, formats, date1904: layout.date1904 };
+  const strings =
+    layout.sharedStrings === undefined ? new SharedStrings().finish() : await readSharedStrings(zip, layout.sharedStrings, file, limits);
+  const context = { file, part: part.name, strings, formats, date1904: layout.date1904, limits };
   return {
     kind: 'xlsx',
     name,

@@ -52,3 +52,19 @@ describe('resolveConfig limits', () => {
     }
   });
 });
+
+describe('resolveConfig XLSX limits', () => {
+  it('reads them from the environment, with defaults, and refuses nonsense', () => {
+    expect(resolveConfig({ env: {} }).xlsxLimits).toEqual({
+      maxSharedStrings: 5_000_000,
+      maxSharedStringChars: 100 * 1024 * 1024,
+      maxCellChars: 1024 * 1024,
+      maxWholeBytes: 50 * 1024 * 1024,
+    });
+    const env = { XLSX_MAX_SHARED_STRINGS: '1000', XLSX_MAX_SHARED_STRINGS_MB: '2', XLSX_MAX_CELL_KB: '0.5', XLSX_MAX_WHOLE_MB: '10' };
+    expect(resolveConfig({ env }).xlsxLimits).toEqual({ maxSharedStrings: 1000, maxSharedStringChars: 2 * 1024 * 1024, maxCellChars: 512, maxWholeBytes: 10 * 1024 * 1024 });
+    for (const bad of [{ XLSX_MAX_SHARED_STRINGS: '1.5' }, { XLSX_MAX_SHARED_STRINGS_MB: '0' }, { XLSX_MAX_CELL_KB: 'lots' }, { XLSX_MAX_WHOLE_MB: '1e9' }]) {
+      expect(() => resolveConfig({ env: bad })).toThrow(new RegExp(Object.keys(bad)[0]!));
+    }
+  });
+});

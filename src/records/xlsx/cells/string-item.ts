@@ -3,6 +3,7 @@
 // SheetJS takes only the first `<t>` when the item starts with one; so does this.
 
 import { stringValue } from '../xml/xml-text.js';
+import { limitText, xlsxTooLarge } from '../xlsx-limits.js';
 
 export class StringItem {
   #first: string | undefined;
@@ -12,6 +13,14 @@ export class StringItem {
   #hasRun = false;
   #plain = '';
   #rich = '';
+  readonly #file: string;
+  readonly #maxChars: number;
+
+  /** Text longer than maxChars is refused (TOO_LARGE). */
+  constructor(file: string, maxChars: number) {
+    this.#file = file;
+    this.#maxChars = maxChars;
+  }
 
   open(name: string, selfClosing: boolean): void {
     this.#first ??= name;
@@ -32,6 +41,7 @@ export class StringItem {
     if (!this.#inT) return;
     if (this.#tCount === 1) this.#plain += text;
     if (this.#phonetic === 0) this.#rich += text;
+    if (this.#plain.length > this.#maxChars || this.#rich.length > this.#maxChars) throw cellTooLarge(this.#file, this.#maxChars);
   }
 
   /** The string; undefined for an item with neither a leading `<t>` nor runs. */
@@ -40,4 +50,8 @@ export class StringItem {
     if (this.#hasRun) return stringValue(this.#rich);
     return undefined;
   }
+}
+
+export function cellTooLarge(file: string, maxChars: number): Error {
+  return xlsxTooLarge(file, `a cell holds more than ${limitText.kib(maxChars)} KiB of text (the limit)`, 'XLSX_MAX_CELL_KB');
 }

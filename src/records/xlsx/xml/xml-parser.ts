@@ -1,9 +1,13 @@
 // A thin layer over saxes for the workbook's XML parts: element names without their
 // namespace prefix (Excel writes `x:row` as readily as `row`), text and CDATA as one event,
 // and malformed XML reported as NotStreamable, so SheetJS gets to judge (and word) it.
+// What the parser itself holds is bounded: its stack of open elements (MAX_XML_DEPTH) and,
+// with `maxTextRun`, the longest stretch without a `<` (one text node or one tag).
 
 import { SaxesParser } from 'saxes';
 import { NotStreamable } from '../not-streamable.js';
+import { limitText, MAX_XML_DEPTH, xlsxTooLarge } from '../xlsx-limits.js';
+import { ImportError } from '../../../errors.js';
 
 export interface XmlHandlers {
   open?(name: string, attributes: Record<string, string>, selfClosing: boolean): void;
@@ -29,22 +33,69 @@ export function attribute(attributes: Record<string, string>, name: string): str
   return undefined;
 }
 
-export function xmlParser(part: string, handlers: XmlHandlers): XmlParser {
+export interface XmlLimits {
+  /** Shown in a refusal. */
+  file: string;
+  /** Characters without a `<`; default unbounded (parts read whole were bounded before). */
+  maxTextRun?: number;
+}
+
+export function xmlParser(part: string, handlers: XmlHandlers, limits?: XmlLimits): XmlParser {
   const parser = new SaxesParser({ position: false });
   parser.on('error', (error) => {
     throw new NotStreamable(`${part} is not well-formed XML (${error.message})`);
   });
   const { open, close, text } = handlers;
-  if (open) parser.on('opentag', (tag) => open(localName(tag.name), tag.attributes as Record<string, string>, tag.isSelfClosing));
-  if (close) parser.on('closetag', (tag) => close(localName(tag.name)));
+  const file = limits?.file ?? part;
+  let depth = 0;
+  parser.on('opentag', (tag) => {
+    // Self-closing elements are closed at once (saxes sends closetag for them too).
+    if (++depth > MAX_XML_DEPTH) {
+      throw new ImportError('UNREADABLE_FILE', `${file} could not be read as XLSX: ${part} nests elements more than ${MAX_XML_DEPTH} deep`, {
+        file,
+        hint: 'open it in Excel or LibreOffice and save it again, or export the sheet as CSV',
+      });
+    }
+    open?.(localName(tag.name), tag.attributes as Record<string, string>, tag.isSelfClosing);
+  });
+  parser.on('closetag', (tag) => {
+    depth--;
+    close?.(localName(tag.name));
+  });
   if (text) {
     parser.on('text', text);
     parser.on('cdata', text);
   }
+  const maxRun = limits?.maxTextRun ?? Infinity;
+  let run = 0;
   return {
-    write: (chunk) => void parser.write(chunk),
+    write(chunk) {
+      const first = chunk.indexOf('<');
+      if (first < 0) run += chunk.length;
+      else {
+        // Chunks are far shorter than the limit, so a run is checked where it ends; a
+        // longer chunk is looked through.
+        if (run + first > maxRun || (chunk.length > maxRun && longestRun(chunk) > maxRun)) run = Infinity;
+        else run = chunk.length - chunk.lastIndexOf('<');
+      }
+      if (run > maxRun) {
+        throw xlsxTooLarge(file, `${part} has a text or tag longer than ${limitText.mib(maxRun)} MiB`, 'XLSX_MAX_CELL_KB');
+      }
+      parser.write(chunk);
+    },
     end: () => void parser.close(),
   };
+}
+
+/** The longest stretch of a text without a `<`. */
+function longestRun(text: string): number {
+  let longest = 0;
+  let from = 0;
+  for (let at = text.indexOf('<'); at >= 0; at = text.indexOf('<', from)) {
+    longest = Math.max(longest, at - from);
+    from = at + 1;
+  }
+  return Math.max(longest, text.length - from);
 }
 
 /** Parses a whole (small) part. */
