@@ -1,14 +1,12 @@
 import type { FileKind } from '../records/file-format.js';
+import type { UploadResult } from '../types.js';
 
-/** What `upload` stored, kept in state under STORAGE_KEYS.upload(fileId). */
-export interface UploadRecord {
-  fileId: string;
-  key: string;
-  storage: 'local' | 's3';
-  bucket?: string;
-  /** Bytes stored; for a presigned upload not yet read, the size the client declared. */
-  size: number;
-  fileName: string;
+/**
+ * What `upload` stored, kept in state under STORAGE_KEYS.upload(fileId): what it returned, plus
+ * what later steps need. `size`: bytes stored; for a presigned upload not yet read, the size
+ * the client declared.
+ */
+export interface UploadRecord extends UploadResult {
   /**
    * Decided once from the first bytes and trusted by every later read. 'pending': a presigned
    * upload whose bytes have not been read yet; the first read sniffs them (as it does for a
