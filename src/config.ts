@@ -3,7 +3,7 @@ import os from 'node:os';
 import { isCountryCode } from './contacts/normalize-phone.js';
 import { ImportError } from './errors.js';
 import type { CountryCode } from 'libphonenumber-js';
-import type { OnInvalidValue } from './types.js';
+import type { OnInvalidValue } from './contacts/validate-contact.js';
 import { DEFAULT_XLSX_LIMITS, type XlsxLimits } from './records/xlsx/xlsx-limits.js';
 
 /** What a caller (CLI flags or a Node program) may set; anything left out comes from the environment. */

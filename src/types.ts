@@ -1,101 +1,12 @@
-// Data shapes shared by the library, the CLI and the adapters. They follow the seed spec's
-// lib/types.ts (AnalysisSummary, PreviewRow, ColumnMapping, ImportResult, SYSTEM_FIELDS,
-// STORAGE_KEYS) plus the additions SPEC.md §3 makes to them.
+// The shapes the API exposes: what the library's steps return and the server sends, after the
+// seed spec's lib/types.ts (AnalysisSummary, PreviewRow, ColumnMapping, ImportResult…) plus the
+// additions SPEC.md §3 makes to them. Everything else lives next to the code that owns it —
+// fields and Contact in contacts/fields.ts, STORAGE_KEYS in state/session-keys.ts, file formats
+// and records in records/, the session's stored records in pipeline/ — and index.ts re-exports it.
 
+import type { FieldKey, Mapping } from './contacts/fields.js';
 import type { NextStep } from './errors.js';
-
-export type FieldKey =
-  | 'email'
-  | 'firstName'
-  | 'lastName'
-  | 'phone'
-  | 'company'
-  | 'title'
-  | 'address'
-  | 'city'
-  | 'state'
-  | 'country'
-  | 'zipCode'
-  | 'notes';
-
-export interface SystemField {
-  key: FieldKey;
-  label: string;
-  required: boolean;
-  type: 'email' | 'phone' | 'text';
-  /** Column name in the contacts table. */
-  column: string;
-}
-
-export const SYSTEM_FIELDS: readonly SystemField[] = [
-  { key: 'email', label: 'Email', required: true, type: 'email', column: 'email' },
-  { key: 'firstName', label: 'First Name', required: true, type: 'text', column: 'first_name' },
-  { key: 'lastName', label: 'Last Name', required: false, type: 'text', column: 'last_name' },
-  { key: 'phone', label: 'Phone', required: false, type: 'phone', column: 'phone' },
-  { key: 'company', label: 'Company', required: false, type: 'text', column: 'company' },
-  { key: 'title', label: 'Job Title', required: false, type: 'text', column: 'title' },
-  { key: 'address', label: 'Address', required: false, type: 'text', column: 'address' },
-  { key: 'city', label: 'City', required: false, type: 'text', column: 'city' },
-  { key: 'state', label: 'State/Province', required: false, type: 'text', column: 'state' },
-  { key: 'country', label: 'Country', required: false, type: 'text', column: 'country' },
-  { key: 'zipCode', label: 'Zip/Postal Code', required: false, type: 'text', column: 'zip_code' },
-  { key: 'notes', label: 'Notes', required: false, type: 'text', column: 'notes' },
-];
-
-/** A normalized contact, ready to store: every mapped field, trimmed; unmapped fields absent. */
-export type Contact = { email: string; firstName: string } & Partial<Record<FieldKey, string>>;
-
-/**
- * What a column can be mapped to: a field, or `fullName`, a whole name split into firstName
- * and lastName (see splitFullName).
- */
-export type MappingField = FieldKey | 'fullName';
-
-/** Column header → field key. Columns left out are not imported. */
-export type Mapping = Record<string, MappingField>;
-
-export const STORAGE_KEYS = {
-  analysis: (fileId: string) => `analysis:${fileId}`,
-  progress: (fileId: string) => `analysis:${fileId}:progress`,
-  mapping: (fileId: string) => `mapping:${fileId}`,
-  /** Added to the seed's keys: what `upload` stored, so later steps can find the file. */
-  upload: (fileId: string) => `upload:${fileId}`,
-};
-
-export type FileKind = 'csv' | 'xlsx' | 'xls';
-
-/** How a file was read; reported by analyze and reused by preview and import. */
-export interface FileFormat {
-  type: FileKind;
-  encoding: string;
-  delimiter?: string;
-  sheet?: string;
-  /** 1-based line (CSV) or sheet row of the header; set when rows above it were skipped or it was chosen. */
-  headerRow?: number;
-}
-
-/** What `upload` stored, kept in state under STORAGE_KEYS.upload(fileId). */
-export interface UploadRecord {
-  fileId: string;
-  key: string;
-  storage: 'local' | 's3';
-  bucket?: string;
-  /** Bytes stored; for a presigned upload not yet read, the size the client declared. */
-  size: number;
-  fileName: string;
-  /**
-   * Decided once from the first bytes and trusted by every later read. 'pending': a presigned
-   * upload whose bytes have not been read yet; the first read sniffs them (as it does for a
-   * record without a kind, written by an older version).
-   */
-  kind?: FileKind | 'pending';
-  /** SHA-256 of the stored bytes (hex); unknown for presigned uploads. */
-  sha256?: string;
-  uploadedAt: string;
-  /** Presigned uploads: the Content-Type the PUT must send, and when the URL expires. */
-  contentType?: string;
-  expiresAt?: string;
-}
+import type { FileFormat } from './records/file-format.js';
 
 /** What `upload --presign` prints (seed Task 7, plus how long the URL is valid). */
 export interface PresignResult {
@@ -140,40 +51,6 @@ export interface ColumnStats {
   type?: InferredType;
 }
 
-/**
- * One data row as read from the file: its values aligned to the header's columns. Rows are
- * arrays, not header-keyed objects, so a header named `__proto__` can never reach a prototype.
- */
-export interface SourceRecord {
-  /** 1-based data row (header excluded). */
-  row: number;
-  /** 1-based physical line (CSV) or sheet row (spreadsheets) where the record starts. */
-  line: number;
-  /** Exactly one value per column; short rows are padded with ''. */
-  values: string[];
-  /** Structural problems (e.g. too many fields) that make the row invalid whatever the mapping. */
-  problems?: string[];
-  /**
-   * Spreadsheet error cells (#DIV/0!, #N/A…), read as '': a warning for a mapped column,
-   * nothing for an unmapped one; never a reason to reject the row by themselves.
-   */
-  cellErrors?: CellError[];
-}
-
-export interface CellError {
-  /** 0-based column. */
-  column: number;
-  /** e.g. 'cell D4 has the error #N/A'. */
-  message: string;
-}
-
-export interface SampleRow {
-  _rowIndex: number;
-  values: string[];
-  problems?: string[];
-  cellErrors?: CellError[];
-}
-
 export interface AnalysisSummary {
   fileId: string;
   s3Key: string;
@@ -193,21 +70,7 @@ export interface AnalysisSummary {
   warnings?: string[];
 }
 
-/** The analysis as kept in state: the summary plus the first rows, for `map` and quick previews. */
-export interface StoredAnalysis extends AnalysisSummary {
-  sampleRows: SampleRow[];
-}
-
 export type AnalysisStatus = 'analyzing' | 'complete' | 'error';
-
-export interface AnalysisProgress {
-  status: AnalysisStatus;
-  processed: number;
-  bytesRead?: number;
-  totalBytes?: number;
-  message?: string;
-  updatedAt: string;
-}
 
 export interface StatusResult {
   status: AnalysisStatus;
@@ -296,13 +159,6 @@ export interface BlankedRowValue {
   message: string;
 }
 
-/**
- * What a bad value in an optional field (phone, or text no database can store) does to its
- * row: 'reject' (default) makes the row invalid; 'blank' imports the contact without that
- * value and reports the value and the reason.
- */
-export type OnInvalidValue = 'reject' | 'blank';
-
 /** Progress events the long-running steps emit, for bars and the state store. */
 export interface ProgressEvent {
   phase: 'upload' | 'analyze' | 'validate' | 'import' | 'preview';
@@ -312,7 +168,6 @@ export interface ProgressEvent {
 }
 export type ProgressListener = (event: ProgressEvent) => void;
 
-/** Rows of the file kept with the analysis, for `map` to report validity quickly. */
-export const SAMPLE_ROWS_COUNT = 1000;
+/** Preview's default page size (the seed's), and the largest page a caller may ask for. */
 export const PREVIEW_PAGE_SIZE = 100;
 export const MAX_PREVIEW_PAGE_SIZE = 1000;

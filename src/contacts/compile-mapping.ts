@@ -1,7 +1,6 @@
 import { distance } from 'fastest-levenshtein';
 import { ImportError } from '../errors.js';
-import { SYSTEM_FIELDS, type FieldKey, type Mapping, type MappingField } from '../types.js';
-import { FIELD_KEYS, REQUIRED_FIELDS, fieldByKey, isFieldKey } from './fields.js';
+import { FIELD_KEYS, REQUIRED_FIELDS, SYSTEM_FIELDS, fieldByKey, isFieldKey, type FieldKey, type Mapping, type MappingField } from './fields.js';
 import { normalizeHeader } from './normalize-header.js';
 import { splitFullName } from './split-full-name.js';
 
@@ -31,10 +30,10 @@ export interface CompileMappingOptions {
 const SKIP_VALUES = new Set<unknown>([null, undefined, '', 'skip']);
 
 // Lenient field names for hand-written mappings: "first_name", "First Name" and "FIRSTNAME"
-// all mean firstName; the normalized key, label and table column of each field are accepted.
+// all mean firstName; the normalized key and label of each field are accepted.
 const FIELD_BY_NAME = new Map<string, MappingField>();
 for (const f of SYSTEM_FIELDS) {
-  for (const name of [f.key, f.label, f.column]) FIELD_BY_NAME.set(normalizeHeader(name), f.key);
+  for (const name of [f.key, f.label]) FIELD_BY_NAME.set(normalizeHeader(name), f.key);
 }
 FIELD_BY_NAME.set(normalizeHeader('fullName'), 'fullName');
 

@@ -1,4 +1,54 @@
-import { SYSTEM_FIELDS, type FieldKey, type SystemField } from '../types.js';
+// The contact fields: what a column can be mapped to and what a stored contact holds.
+// SYSTEM_FIELDS is the seed's API shape (key, label, required, type), served as is by
+// `GET /api/fields`; where each field lives in a database is db/field-columns.ts's business.
+
+export type FieldKey =
+  | 'email'
+  | 'firstName'
+  | 'lastName'
+  | 'phone'
+  | 'company'
+  | 'title'
+  | 'address'
+  | 'city'
+  | 'state'
+  | 'country'
+  | 'zipCode'
+  | 'notes';
+
+export interface SystemField {
+  key: FieldKey;
+  label: string;
+  required: boolean;
+  type: 'email' | 'phone' | 'text';
+}
+
+export const SYSTEM_FIELDS: readonly SystemField[] = [
+  { key: 'email', label: 'Email', required: true, type: 'email' },
+  { key: 'firstName', label: 'First Name', required: true, type: 'text' },
+  { key: 'lastName', label: 'Last Name', required: false, type: 'text' },
+  { key: 'phone', label: 'Phone', required: false, type: 'phone' },
+  { key: 'company', label: 'Company', required: false, type: 'text' },
+  { key: 'title', label: 'Job Title', required: false, type: 'text' },
+  { key: 'address', label: 'Address', required: false, type: 'text' },
+  { key: 'city', label: 'City', required: false, type: 'text' },
+  { key: 'state', label: 'State/Province', required: false, type: 'text' },
+  { key: 'country', label: 'Country', required: false, type: 'text' },
+  { key: 'zipCode', label: 'Zip/Postal Code', required: false, type: 'text' },
+  { key: 'notes', label: 'Notes', required: false, type: 'text' },
+];
+
+/** A normalized contact, ready to store: every mapped field, trimmed; unmapped fields absent. */
+export type Contact = { email: string; firstName: string } & Partial<Record<FieldKey, string>>;
+
+/**
+ * What a column can be mapped to: a field, or `fullName`, a whole name split into firstName
+ * and lastName (see splitFullName).
+ */
+export type MappingField = FieldKey | 'fullName';
+
+/** Column header → field key. Columns left out are not imported. */
+export type Mapping = Record<string, MappingField>;
 
 const BY_KEY: ReadonlyMap<string, SystemField> = new Map(SYSTEM_FIELDS.map((f) => [f.key, f]));
 

@@ -1,9 +1,9 @@
-import type { FieldKey } from '../types.js';
+import type { FieldKey } from './fields.js';
 
 /**
  * Header names people and export tools (Google Contacts, Outlook, CRMs) use for each field,
- * besides the field's key, label and table column. Compared after normalizeHeader, so case,
- * spaces and punctuation do not matter ("E-mail" = "email", "first_name" = "First Name").
+ * besides the field's key and label. Compared after normalizeHeader, so case, spaces and
+ * punctuation do not matter ("E-mail" = "email", "first_name" = "First Name" = firstName).
  */
 export const HEADER_SYNONYMS: Readonly<Record<FieldKey, readonly string[]>> = {
   email: [

@@ -1,12 +1,15 @@
 import { distance } from 'fastest-levenshtein';
-import { SYSTEM_FIELDS, type FieldKey, type Mapping } from '../types.js';
+import { SYSTEM_FIELDS, type FieldKey, type Mapping } from './fields.js';
 import { AMBIGUOUS_HEADERS, EXACT_ONLY_HEADERS, FULL_NAME_HEADERS, HEADER_QUALIFIERS, HEADER_SYNONYMS } from './header-synonyms.js';
 import { normalizeHeader } from './normalize-header.js';
 
-/** Normalized header → field, from each field's key, label, table column and synonyms. */
+/**
+ * Normalized header → field, from each field's key, label and synonyms. A snake_case column
+ * name ("first_name", "zip_code") folds to its key.
+ */
 const EXACT = new Map<string, FieldKey>();
 for (const f of SYSTEM_FIELDS) {
-  for (const name of [f.key, f.label, f.column, ...HEADER_SYNONYMS[f.key]]) {
+  for (const name of [f.key, f.label, ...HEADER_SYNONYMS[f.key]]) {
     EXACT.set(normalizeHeader(name), f.key);
   }
 }

@@ -1,9 +1,16 @@
-import { SYSTEM_FIELDS, type Contact, type FieldKey, type OnInvalidValue, type SystemField } from '../types.js';
+import { SYSTEM_FIELDS, type Contact, type FieldKey, type SystemField } from './fields.js';
 import { countryCodeOf } from './country-code.js';
 import { emailProblem, isValidEmail, normalizeEmail } from './normalize-email.js';
 import { normalizePhone, type CountryCode } from './normalize-phone.js';
 import { quoteValue } from './quote-value.js';
 import { textProblem } from './text-problem.js';
+
+/**
+ * What a bad value in an optional field (phone, or text no database can store) does to its
+ * row: 'reject' (default) makes the row invalid; 'blank' imports the contact without that
+ * value and reports the value and the reason.
+ */
+export type OnInvalidValue = 'reject' | 'blank';
 
 export interface FieldError {
   field: FieldKey;

@@ -1,4 +1,5 @@
-import { SYSTEM_FIELDS } from '../types.js';
+import { SYSTEM_FIELDS } from '../contacts/fields.js';
+import { FIELD_COLUMNS } from './field-columns.js';
 
 /**
  * What contact_import_changes.before keeps of a contact an import updated: every field column
@@ -6,6 +7,6 @@ import { SYSTEM_FIELDS } from '../types.js';
  * Undo writes these back as they are.
  */
 export const BEFORE_IMAGE_COLUMNS: readonly string[] = [
-  ...SYSTEM_FIELDS.filter((field) => field.key !== 'email').map((field) => field.column),
+  ...SYSTEM_FIELDS.filter((field) => field.key !== 'email').map((field) => FIELD_COLUMNS[field.key]),
   'updated_at',
 ];

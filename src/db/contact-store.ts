@@ -1,4 +1,5 @@
-import type { Contact, ImportCounts, OnDuplicate } from '../types.js';
+import type { Contact } from '../contacts/fields.js';
+import type { ImportCounts, OnDuplicate } from '../types.js';
 
 export type { ImportCounts };
 

@@ -2,7 +2,8 @@
 // file of huge cells does not become a huge state record: long cells are cut (with a marker
 // saying how long they were) and rows stop being kept once the sample holds SAMPLE_MAX_CHARS.
 
-import { SAMPLE_ROWS_COUNT, type SampleRow, type SourceRecord } from '../types.js';
+import type { SourceRecord } from '../records/record-source.js';
+import { SAMPLE_ROWS_COUNT, type SampleRow } from './stored-analysis.js';
 
 /** Longer cells are cut: no contact field is anywhere near this long. */
 export const SAMPLE_CELL_MAX_CHARS = 1000;

@@ -3,14 +3,16 @@ import { compileMapping } from '../contacts/compile-mapping.js';
 import { suggestMapping } from '../contacts/suggest-mapping.js';
 import { ImportError, toImportError } from '../errors.js';
 import { ColumnProfiler } from '../profile/column-profiler.js';
-import type { AnalysisSummary, ProgressListener, SourceRecord, StoredAnalysis } from '../types.js';
-import { SAMPLE_ROWS_COUNT, STORAGE_KEYS } from '../types.js';
+import type { SourceRecord } from '../records/record-source.js';
+import { STORAGE_KEYS } from '../state/session-keys.js';
+import type { AnalysisSummary, ProgressListener } from '../types.js';
 import { AnalysisSample } from './analysis-sample.js';
 import type { Context } from './context.js';
 import { eachCheckedRow } from './each-checked-row.js';
 import { openFileRecords } from './open-file-records.js';
 import { ProgressWriter } from './progress-writer.js';
 import { requireUpload } from './session.js';
+import { SAMPLE_ROWS_COUNT, type StoredAnalysis } from './stored-analysis.js';
 
 export interface AnalyzeOptions {
   /** Spreadsheet sheet by name or 1-based index. */

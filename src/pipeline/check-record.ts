@@ -1,8 +1,8 @@
 import { applyMapping, type MappingPlan } from '../contacts/compile-mapping.js';
-import { fieldByKey } from '../contacts/fields.js';
+import { fieldByKey, type Contact, type FieldKey, type MappingField } from '../contacts/fields.js';
 import { spreadsheetError } from '../contacts/spreadsheet-error.js';
 import { validateContact, type BlankedValue, type ValidateOptions } from '../contacts/validate-contact.js';
-import type { CellError, Contact, FieldKey, MappingField } from '../types.js';
+import type { CellError } from '../records/record-source.js';
 
 export type RowRules = ValidateOptions;
 

@@ -1,5 +1,5 @@
 import { ImportError } from '../errors.js';
-import type { UploadRecord } from '../types.js';
+import type { UploadRecord } from './upload-record.js';
 import type { Context } from './context.js';
 
 /**

@@ -1,7 +1,9 @@
 import type { CountryCode } from 'libphonenumber-js';
 import type { MappingPlan } from '../contacts/compile-mapping.js';
 import type { ImportError } from '../errors.js';
-import type { Contact, OnInvalidValue, SourceRecord } from '../types.js';
+import type { Contact } from '../contacts/fields.js';
+import type { OnInvalidValue } from '../contacts/validate-contact.js';
+import type { SourceRecord } from '../records/record-source.js';
 import { checkRecord, type CheckedRow } from './check-record.js';
 import { DuplicateTracker } from './duplicate-tracker.js';
 

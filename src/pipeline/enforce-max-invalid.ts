@@ -1,6 +1,8 @@
 import type { MappingPlan } from '../contacts/compile-mapping.js';
 import { ImportError } from '../errors.js';
-import type { ProgressListener, StoredAnalysis, UploadRecord } from '../types.js';
+import type { ProgressListener } from '../types.js';
+import type { StoredAnalysis } from './stored-analysis.js';
+import type { UploadRecord } from './upload-record.js';
 import type { Context } from './context.js';
 import { eachCheckedRow } from './each-checked-row.js';
 import { openFileRecords } from './open-file-records.js';

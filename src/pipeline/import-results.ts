@@ -2,7 +2,8 @@ import path from 'node:path';
 import { ResultsCsv } from '../report/results-csv.js';
 import { isResultsFile, RESULTS_COLUMNS } from './results-file-input.js';
 import type { BlankedValue } from '../contacts/validate-contact.js';
-import type { BlankedRowValue, FieldKey, RowError } from '../types.js';
+import type { BlankedRowValue, RowError } from '../types.js';
+import type { FieldKey } from '../contacts/fields.js';
 
 /** Rejections kept in the summary; the results file has all of them. */
 const MAX_REPORTED_ERRORS = 100;

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import { compileMapping } from '../contacts/compile-mapping.js';
 import { ImportError } from '../errors.js';
-import type { ColumnMapping, MapResult, StoredAnalysis } from '../types.js';
-import { STORAGE_KEYS } from '../types.js';
+import type { ColumnMapping, MapResult } from '../types.js';
+import type { StoredAnalysis } from './stored-analysis.js';
+import { STORAGE_KEYS } from '../state/session-keys.js';
 import { checkRecord } from './check-record.js';
 import type { Context } from './context.js';
 import { requireAnalysis } from './session.js';

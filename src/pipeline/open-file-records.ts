@@ -1,5 +1,6 @@
 import { fileTooLarge, ImportError } from '../errors.js';
-import type { FileFormat, UploadRecord } from '../types.js';
+import type { FileFormat } from '../records/file-format.js';
+import type { UploadRecord } from './upload-record.js';
 import { readRecords } from '../records/read-records.js';
 import type { RecordSource } from '../records/record-source.js';
 import { checkUploadStore } from './check-upload-store.js';

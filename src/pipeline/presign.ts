@@ -2,10 +2,11 @@ import { fileTooLarge, ImportError, toImportError } from '../errors.js';
 import { makeStorageKey } from '../files/make-storage-key.js';
 import { presignUpload } from '../files/presign-upload.js';
 import { S3FileStore } from '../files/s3-file-store.js';
-import type { PresignResult, UploadRecord } from '../types.js';
-import { ALLOWED_MIME_TYPES, STORAGE_KEYS } from '../types.js';
+import { STORAGE_KEYS } from '../state/session-keys.js';
+import { ALLOWED_MIME_TYPES, type PresignResult } from '../types.js';
 import type { Context } from './context.js';
 import { newFileId } from './session.js';
+import type { UploadRecord } from './upload-record.js';
 
 export interface PresignRequest {
   fileName: string;

@@ -1,5 +1,5 @@
-import type { AnalysisProgress } from '../types.js';
-import { STORAGE_KEYS } from '../types.js';
+import type { AnalysisProgress } from './stored-analysis.js';
+import { STORAGE_KEYS } from '../state/session-keys.js';
 import type { Context } from './context.js';
 
 const WRITE_INTERVAL_MS = 500;

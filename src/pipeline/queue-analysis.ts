@@ -1,6 +1,6 @@
 import { ImportError } from '../errors.js';
-import type { AnalysisProgress } from '../types.js';
-import { STORAGE_KEYS } from '../types.js';
+import type { AnalysisProgress } from './stored-analysis.js';
+import { STORAGE_KEYS } from '../state/session-keys.js';
 import type { Context } from './context.js';
 import { requireUpload } from './session.js';
 

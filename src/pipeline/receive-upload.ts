@@ -3,8 +3,9 @@ import type { Readable } from 'node:stream';
 import { fileTooLarge, ImportError, toImportError } from '../errors.js';
 import { sniffFileKind } from '../records/detect/detect-file-kind.js';
 import { limitBytes } from '../streams/limit-bytes.js';
-import type { UploadRecord, UploadResult } from '../types.js';
-import { STORAGE_KEYS } from '../types.js';
+import type { UploadRecord } from './upload-record.js';
+import type { UploadResult } from '../types.js';
+import { STORAGE_KEYS } from '../state/session-keys.js';
 import type { Context } from './context.js';
 import { requireUpload } from './session.js';
 

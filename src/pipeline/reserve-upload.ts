@@ -1,7 +1,8 @@
 import { fileTooLarge, ImportError, toImportError } from '../errors.js';
 import { makeStorageKey } from '../files/make-storage-key.js';
-import type { UploadRecord } from '../types.js';
-import { ALLOWED_MIME_TYPES, STORAGE_KEYS } from '../types.js';
+import type { UploadRecord } from './upload-record.js';
+import { ALLOWED_MIME_TYPES } from '../types.js';
+import { STORAGE_KEYS } from '../state/session-keys.js';
 import type { Context } from './context.js';
 import { presign, type PresignRequest } from './presign.js';
 import { newFileId } from './session.js';

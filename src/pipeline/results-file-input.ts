@@ -1,5 +1,4 @@
-import type { RecordSource } from '../records/record-source.js';
-import type { SourceRecord } from '../types.js';
+import type { RecordSource, SourceRecord } from '../records/record-source.js';
 
 /** The columns the rejected-rows file adds after the file's own (see import-results.ts). */
 export const RESULTS_COLUMNS: readonly string[] = ['_row', '_field', '_reason'];

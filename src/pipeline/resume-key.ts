@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { OnDuplicate, OnInvalidValue } from '../types.js';
+import type { OnDuplicate } from '../types.js';
+import type { OnInvalidValue } from '../contacts/validate-contact.js';
 
 export interface ResumeKeyParts {
   mapping: Record<string, string>;

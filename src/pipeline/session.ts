@@ -1,7 +1,9 @@
 import { ImportError } from '../errors.js';
 import { isUploadKey } from '../files/make-storage-key.js';
-import type { ColumnMapping, StoredAnalysis, UploadRecord } from '../types.js';
-import { STORAGE_KEYS } from '../types.js';
+import type { ColumnMapping } from '../types.js';
+import type { StoredAnalysis } from './stored-analysis.js';
+import type { UploadRecord } from './upload-record.js';
+import { STORAGE_KEYS } from '../state/session-keys.js';
 import type { Context } from './context.js';
 
 // The session of one fileId: what upload stored, the analysis, the mapping. Each lookup fails

@@ -1,7 +1,8 @@
 import type { Readable } from 'node:stream';
 import { sniffFileKind } from '../records/detect/detect-file-kind.js';
-import type { FileKind, UploadRecord } from '../types.js';
-import { STORAGE_KEYS } from '../types.js';
+import type { FileKind } from '../records/file-format.js';
+import type { UploadRecord } from './upload-record.js';
+import { STORAGE_KEYS } from '../state/session-keys.js';
 import type { Context } from './context.js';
 
 /**

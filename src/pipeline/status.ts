@@ -1,5 +1,6 @@
-import type { AnalysisProgress, AnalysisSummary, StatusResult, StoredAnalysis } from '../types.js';
-import { STORAGE_KEYS } from '../types.js';
+import type { AnalysisProgress, StoredAnalysis } from './stored-analysis.js';
+import type { AnalysisSummary, StatusResult } from '../types.js';
+import { STORAGE_KEYS } from '../state/session-keys.js';
 import type { Context } from './context.js';
 import { notAnalyzed, requireUpload } from './session.js';
 

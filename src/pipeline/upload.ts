@@ -6,8 +6,9 @@ import { fileTooLarge, ImportError, toImportError } from '../errors.js';
 import { makeStorageKey } from '../files/make-storage-key.js';
 import { sniffFileKind } from '../records/detect/detect-file-kind.js';
 import { limitBytes } from '../streams/limit-bytes.js';
-import type { ProgressListener, UploadRecord, UploadResult } from '../types.js';
-import { STORAGE_KEYS } from '../types.js';
+import type { ProgressListener, UploadResult } from '../types.js';
+import type { UploadRecord } from './upload-record.js';
+import { STORAGE_KEYS } from '../state/session-keys.js';
 import type { Context } from './context.js';
 import { newFileId } from './session.js';
 

@@ -3,7 +3,7 @@
 
 import type { Readable } from 'node:stream';
 import { ImportError } from '../errors.js';
-import type { FileKind } from '../types.js';
+import type { FileKind } from './file-format.js';
 import { ByteSource } from './byte-source.js';
 import { readCsvRecords } from './csv/csv-records.js';
 import { detectFileKind, MAGIC_HEAD_BYTES } from './detect/detect-file-kind.js';

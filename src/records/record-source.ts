@@ -1,5 +1,32 @@
-import type { FileFormat, FileKind, SourceRecord } from '../types.js';
+import type { FileFormat, FileKind } from './file-format.js';
 import type { XlsxLimits } from './xlsx/xlsx-limits.js';
+
+/**
+ * One data row as read from the file: its values aligned to the header's columns. Rows are
+ * arrays, not header-keyed objects, so a header named `__proto__` can never reach a prototype.
+ */
+export interface SourceRecord {
+  /** 1-based data row (header excluded). */
+  row: number;
+  /** 1-based physical line (CSV) or sheet row (spreadsheets) where the record starts. */
+  line: number;
+  /** Exactly one value per column; short rows are padded with ''. */
+  values: string[];
+  /** Structural problems (e.g. too many fields) that make the row invalid whatever the mapping. */
+  problems?: string[];
+  /**
+   * Spreadsheet error cells (#DIV/0!, #N/A…), read as '': a warning for a mapped column,
+   * nothing for an unmapped one; never a reason to reject the row by themselves.
+   */
+  cellErrors?: CellError[];
+}
+
+export interface CellError {
+  /** 0-based column. */
+  column: number;
+  /** e.g. 'cell D4 has the error #N/A'. */
+  message: string;
+}
 
 export interface ReadOptions {
   /** What the bytes are: checked against their first bytes (unless kindDetected); detected when absent. */

@@ -1,4 +1,11 @@
-import { STORAGE_KEYS } from '../types.js';
+/** Where one upload's session lives in the state store (the seed's keys, plus `upload`). */
+export const STORAGE_KEYS = {
+  analysis: (fileId: string) => `analysis:${fileId}`,
+  progress: (fileId: string) => `analysis:${fileId}:progress`,
+  mapping: (fileId: string) => `mapping:${fileId}`,
+  /** Added to the seed's keys: what `upload` stored, so later steps can find the file. */
+  upload: (fileId: string) => `upload:${fileId}`,
+};
 
 // Which keys belong to one fileId's session, derived from STORAGE_KEYS itself so a key added
 // there is covered without touching the stores.

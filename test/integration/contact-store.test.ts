@@ -9,7 +9,7 @@ import type { ContactStore, ContactStoreOptions, ContactToWrite, ImportRunStart,
 import { openContactStore } from '../../src/db/open-contact-store.js';
 import { currentOwner } from '../../src/db/run-owner.js';
 import { ImportError } from '../../src/errors.js';
-import type { Contact } from '../../src/types.js';
+import type { Contact } from '../../src/contacts/fields.js';
 import { ENGINES, type TestDatabase } from '../helpers/databases.js';
 import { rejectionOf } from '../helpers/import-error.js';
 

@@ -9,7 +9,7 @@ import type { ContactStore, ContactToWrite } from '../../src/db/contact-store.js
 import type { EngineContactStore } from '../../src/db/engine-contact-store.js';
 import { openContactStore, type OpenStoreOptions } from '../../src/db/open-contact-store.js';
 import { POSTGRES_SCHEMA_VERSION, postgresSchemaVersion } from '../../src/db/postgres/postgres-schema.js';
-import type { Contact } from '../../src/types.js';
+import type { Contact } from '../../src/contacts/fields.js';
 import { POSTGRES, POSTGRES_URL, type TestDatabase } from '../helpers/databases.js';
 import { rejectionOf } from '../helpers/import-error.js';
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileStateStore } from '../../src/state/file-state-store.js';
 import { RedisStateStore } from '../../src/state/redis-state-store.js';
 import type { StateStore } from '../../src/state/state-store.js';
-import { STORAGE_KEYS } from '../../src/types.js';
+import { STORAGE_KEYS } from '../../src/state/session-keys.js';
 import { deleteKeys, rawClient, REDIS_URL, uniquePrefix } from '../helpers/redis.js';
 
 // One behavioural contract, run against both state stores: whatever works with local files must

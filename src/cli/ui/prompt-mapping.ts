@@ -1,5 +1,6 @@
 import { ImportError } from '../../errors.js';
-import { SYSTEM_FIELDS, type StoredAnalysis } from '../../types.js';
+import { SYSTEM_FIELDS } from '../../contacts/fields.js';
+import type { StoredAnalysis } from '../../pipeline/stored-analysis.js';
 import type { Output } from './output.js';
 import { safeText } from './safe-text.js';
 

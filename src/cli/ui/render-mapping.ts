@@ -1,4 +1,5 @@
-import { SYSTEM_FIELDS, type MapResult } from '../../types.js';
+import { SYSTEM_FIELDS } from '../../contacts/fields.js';
+import type { MapResult } from '../../types.js';
 import type { Output } from './output.js';
 import { renderTable, styled } from './table.js';
 

@@ -1,9 +1,10 @@
+import { SYSTEM_FIELDS, type Contact } from '../../contacts/fields.js';
 import { textProblem } from '../../contacts/text-problem.js';
 import { ImportError } from '../../errors.js';
-import { SYSTEM_FIELDS, type Contact } from '../../types.js';
 import { BEFORE_IMAGE_COLUMNS } from '../before-image.js';
 import type { ContactToWrite, WrittenRow } from '../contact-store.js';
 import type { BatchOptions } from '../engine.js';
+import { FIELD_COLUMNS } from '../field-columns.js';
 import { fieldText } from '../field-text.js';
 import { quoteIdent } from '../table-name.js';
 import { copyRows, encodeCopyText, type CopyValue } from './copy-rows.js';
@@ -11,14 +12,14 @@ import type { PgClient } from './pg-client.js';
 
 /** Session-private (temporary) table each batch is COPYed into before one set-based INSERT. */
 const STAGING = 'pg_temp.contact_import_staging';
-const COLUMNS = SYSTEM_FIELDS.map((field) => quoteIdent(field.column));
-const OTHER_COLUMNS = SYSTEM_FIELDS.filter((field) => field.key !== 'email').map((field) => quoteIdent(field.column));
+const COLUMNS = SYSTEM_FIELDS.map((field) => quoteIdent(FIELD_COLUMNS[field.key]));
+const OTHER_COLUMNS = SYSTEM_FIELDS.filter((field) => field.key !== 'email').map((field) => quoteIdent(FIELD_COLUMNS[field.key]));
 
 /** ON COMMIT DELETE ROWS empties it after every real batch; a dry run's batches never commit, so write() truncates it first. */
 export const CREATE_STAGING = `CREATE TEMP TABLE IF NOT EXISTS contact_import_staging (
   ord INTEGER NOT NULL,
   round INTEGER NOT NULL,
-  ${SYSTEM_FIELDS.map((field) => `${quoteIdent(field.column)} TEXT`).join(',\n  ')}
+  ${SYSTEM_FIELDS.map((field) => `${quoteIdent(FIELD_COLUMNS[field.key])} TEXT`).join(',\n  ')}
 ) ON COMMIT DELETE ROWS`;
 
 /** The batch updated a contact whose before-image it could not take (it was inserted meanwhile): try again. */
@@ -95,7 +96,7 @@ export class PostgresBatchWriter {
 
 function prepare(t: string, changes: string): Statements {
   const image = BEFORE_IMAGE_COLUMNS.map((column) => `'${column}', t.${quoteIdent(column)}`);
-  const select = SYSTEM_FIELDS.map((field) => (field.key === 'firstName' ? `COALESCE(${quoteIdent(field.column)}, '')` : quoteIdent(field.column)));
+  const select = SYSTEM_FIELDS.map((field) => (field.key === 'firstName' ? `COALESCE(${quoteIdent(FIELD_COLUMNS[field.key])}, '')` : quoteIdent(FIELD_COLUMNS[field.key])));
   // ORDER BY ord gives ids in batch order, as row-by-row inserts would.
   const insert = `INSERT INTO ${t} AS t (${COLUMNS.join(', ')}, import_id, created_at, updated_at)
     SELECT ${select.join(', ')}, $1::text, $2::timestamptz, $2::timestamptz

@@ -1,7 +1,8 @@
-import { SYSTEM_FIELDS, type Contact, type FieldKey } from '../../types.js';
+import { SYSTEM_FIELDS, type Contact, type FieldKey } from '../../contacts/fields.js';
 import { BEFORE_IMAGE_COLUMNS } from '../before-image.js';
 import type { ContactToWrite, WrittenRow } from '../contact-store.js';
 import type { BatchOptions } from '../engine.js';
+import { FIELD_COLUMNS } from '../field-columns.js';
 import { fieldText } from '../field-text.js';
 import { quoteIdent } from '../table-name.js';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-database.js';
@@ -10,7 +11,7 @@ type Value = string | number | null;
 
 /** Every field but email; email is the lookup key and never rewritten. */
 const OTHER_FIELDS = SYSTEM_FIELDS.filter((field) => field.key !== 'email');
-const EMAIL_COLUMN = quoteIdent(SYSTEM_FIELDS.find((field) => field.key === 'email')!.column);
+const EMAIL_COLUMN = quoteIdent(FIELD_COLUMNS.email);
 /** Where firstName sits among OTHER_FIELDS: NOT NULL, so an empty one is stored as ''. */
 const FIRST_NAME = OTHER_FIELDS.findIndex((field) => field.key === 'firstName');
 
@@ -80,9 +81,9 @@ export class SqliteBatchWriter {
 
   private prepare(): Statements {
     const t = quoteIdent(this.table);
-    const columns = OTHER_FIELDS.map((f) => quoteIdent(f.column));
+    const columns = OTHER_FIELDS.map((f) => quoteIdent(FIELD_COLUMNS[f.key]));
     // COALESCE keeps the stored value wherever the incoming field is empty (bound as NULL).
-    const sets = OTHER_FIELDS.map((f) => `${quoteIdent(f.column)} = COALESCE(?, ${quoteIdent(f.column)})`);
+    const sets = OTHER_FIELDS.map((f) => `${quoteIdent(FIELD_COLUMNS[f.key])} = COALESCE(?, ${quoteIdent(FIELD_COLUMNS[f.key])})`);
     const image = BEFORE_IMAGE_COLUMNS.map((column) => `'${column}', ${quoteIdent(column)}`);
     const insert = `INSERT INTO ${t} (${EMAIL_COLUMN}, ${columns.join(', ')}, import_id, created_at, updated_at)
       VALUES (?, ${columns.map(() => '?').join(', ')}, ?, ?, ?)`;

@@ -4,7 +4,7 @@
 import { pipeline, type Readable } from 'node:stream';
 import iconv from 'iconv-lite';
 import { ImportError } from '../../errors.js';
-import type { FileFormat, SourceRecord } from '../../types.js';
+import type { FileFormat } from '../file-format.js';
 import type { ByteSource } from '../byte-source.js';
 import { ControlCharacters } from '../control-characters.js';
 import { CsvLines, type Line } from './csv-lines.js';
@@ -13,7 +13,7 @@ import { checkEncoding, detectEncoding, isUtf8Encoding } from '../detect/detect-
 import { findHeaderRow, HEADER_SEARCH_ROWS } from '../detect/find-header-row.js';
 import { checkHeaderRow, headerRowMissing, SkippedRows } from '../detect/header-row.js';
 import { LineList } from '../line-list.js';
-import type { ReadOptions, RecordSource } from '../record-source.js';
+import type { ReadOptions, RecordSource, SourceRecord } from '../record-source.js';
 import { isBlankRow, MAX_COLUMNS, shapeRow, tooManyColumns, tooManyRows } from '../shape-row.js';
 import { singleUse } from '../single-use.js';
 import { normalizeDelimiter, parseSepLine, sniffDelimiter } from '../detect/sniff-delimiter.js';

@@ -5,7 +5,7 @@
 
 import type { Readable } from 'node:stream';
 import { ImportError } from '../../errors.js';
-import type { FileKind } from '../../types.js';
+import type { FileKind } from '../file-format.js';
 import { ByteSource } from '../byte-source.js';
 
 /** How many leading bytes detectFileKind wants to see. */

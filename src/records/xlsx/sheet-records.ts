@@ -7,13 +7,13 @@
 // as they are pulled.
 
 import { ImportError } from '../../errors.js';
-import type { CellError, FileFormat, SourceRecord } from '../../types.js';
+import type { FileFormat } from '../file-format.js';
 import { cellRef } from './cells/cell-ref.js';
 import { cellText, hasContent, type Cell } from './cells/cell-text.js';
 import { ControlCharacters } from '../control-characters.js';
 import { findHeaderRow, HEADER_SEARCH_ROWS } from '../detect/find-header-row.js';
 import { checkHeaderRow, headerRowMissing, SkippedRows } from '../detect/header-row.js';
-import type { ReadOptions, RecordSource } from '../record-source.js';
+import type { CellError, ReadOptions, RecordSource, SourceRecord } from '../record-source.js';
 import { isBlankRow, MAX_COLUMNS, shapeRow, tooManyColumns, tooManyRows } from '../shape-row.js';
 import { singleUse } from '../single-use.js';
 import { uniqueHeaders } from '../unique-headers.js';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { saveMapping } from '../../pipeline/map.js';
 import { listTemplates } from '../../pipeline/templates.js';
-import { SYSTEM_FIELDS } from '../../types.js';
+import { SYSTEM_FIELDS } from '../../contacts/fields.js';
 import { ERRORS, FILE_ID, resultOf } from '../schemas.js';
 import type { ServerDeps } from '../server-deps.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { suggestMapping } from '../../../src/contacts/suggest-mapping.js';
 import { FULL_NAME_HEADERS, HEADER_SYNONYMS } from '../../../src/contacts/header-synonyms.js';
-import type { FieldKey } from '../../../src/types.js';
+import type { FieldKey } from '../../../src/contacts/fields.js';
 
 const SYNONYMS: Record<FieldKey, string[]> = {
   email: ['Email', 'email', 'Email Address', 'E-mail', 'Email 1', 'Mail', 'Primary Email', 'Work Email', 'E-mail 1 - Value', 'EMAIL_ADDRESS'],

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compileMapping } from '../../../src/contacts/compile-mapping.js';
 import { ImportError } from '../../../src/errors.js';
 import { eachCheckedRow, type RowSink } from '../../../src/pipeline/each-checked-row.js';
-import type { SourceRecord } from '../../../src/types.js';
+import type { SourceRecord } from '../../../src/records/record-source.js';
 
 const COLUMNS = ['Email', 'First'];
 const plan = compileMapping({ Email: 'email', First: 'firstName' }, COLUMNS);

@@ -97,7 +97,7 @@ describe('importing the library', () => {
 describe('status', () => {
   it('says when an analysis has gone silent (its process was killed)', async () => {
     const { fileId } = await upload(ctx, { path: FIXTURE });
-    const { STORAGE_KEYS } = await import('../../../src/types.js');
+    const { STORAGE_KEYS } = await import('../../../src/index.js');
     const updatedAt = new Date(Date.now() - 5 * 60_000).toISOString();
     await ctx.state.set(STORAGE_KEYS.progress(fileId), { status: 'analyzing', processed: 10, updatedAt }, 60);
     expect(await status(ctx, fileId)).toMatchObject({

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ImportError } from '../../../src/errors.js';
 import { detectFileKind } from '../../../src/records/detect/detect-file-kind.js';
-import type { FileKind } from '../../../src/types.js';
+import type { FileKind } from '../../../src/records/file-format.js';
 import { collect, streamOf } from './records-test-helpers.js';
 import { readRecords } from '../../../src/records/read-records.js';
 import { prng } from '../../helpers/prng.js';

@@ -1,7 +1,6 @@
 import { Readable } from 'node:stream';
 import { readRecords } from '../../../src/records/read-records.js';
-import type { ReadOptions, RecordSource } from '../../../src/records/record-source.js';
-import type { SourceRecord } from '../../../src/types.js';
+import type { ReadOptions, RecordSource, SourceRecord } from '../../../src/records/record-source.js';
 
 /** The bytes as one chunk, or split every `chunkSize` bytes to catch boundary bugs. */
 export function streamOf(bytes: Buffer | string, chunkSize?: number): Readable {

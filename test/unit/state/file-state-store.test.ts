@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ImportError } from '../../../src/errors.js';
 import { FileStateStore } from '../../../src/state/file-state-store.js';
-import { STORAGE_KEYS } from '../../../src/types.js';
+import { STORAGE_KEYS } from '../../../src/state/session-keys.js';
 
 let base: string;
 let dir: string;

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sessionFileId, sessionKeys, sessionSiblings } from '../../../src/state/session-keys.js';
-import { STORAGE_KEYS } from '../../../src/types.js';
+import { STORAGE_KEYS, sessionFileId, sessionKeys, sessionSiblings } from '../../../src/state/session-keys.js';
 
 const ID = 'file_0b8e1c2d-0000-4000-8000-000000000000';
 

@@ -3,10 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SYSTEM_FIELDS } from '../../../../src/contacts/fields.js';
+import { FIELD_COLUMNS } from '../../../../src/db/field-columns.js';
 import { SqliteEngine } from '../../../../src/db/sqlite/sqlite-engine.js';
 import { CONTACT_COLUMNS, SQLITE_SCHEMA_VERSION, ensureSqliteSchema, sqliteSchemaVersion } from '../../../../src/db/sqlite/sqlite-schema.js';
 import { ImportError } from '../../../../src/errors.js';
-import { SYSTEM_FIELDS } from '../../../../src/types.js';
 
 let dir: string;
 let file: string;
@@ -54,7 +55,7 @@ describe('SQLite schema', () => {
   });
 
   it('has a column for every system field', () => {
-    for (const field of SYSTEM_FIELDS) expect(CONTACT_COLUMNS).toContain(field.column);
+    for (const field of SYSTEM_FIELDS) expect(CONTACT_COLUMNS).toContain(FIELD_COLUMNS[field.key]);
   });
 
   it('records each version once, however often it runs', () => {
