@@ -10,3 +10,14 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<ImportErro
   expect(error).toBeInstanceOf(ImportError);
   return error as ImportError;
 }
+
+/** The ImportError a call throws; fails the test when it returns or throws anything else. */
+export function thrownBy(fn: () => unknown): ImportError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ImportError);
+    return error as ImportError;
+  }
+  throw new Error('expected an ImportError');
+}

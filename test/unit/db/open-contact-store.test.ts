@@ -6,8 +6,8 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ContactStore } from '../../../src/db/contact-store.js';
 import { openContactStore, parseDatabaseUrl, redactDatabaseUrl } from '../../../src/db/open-contact-store.js';
-import { ImportError } from '../../../src/errors.js';
 import { rejectionOf } from '../../helpers/import-error.js';
+import { thrownBy } from '../../helpers/import-error.js';
 
 let dir: string;
 const stores: ContactStore[] = [];
@@ -20,18 +20,6 @@ afterEach(async () => {
   for (const store of stores.splice(0)) await store.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
-
-function failure(fn: () => unknown): ImportError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ImportError);
-    return error as ImportError;
-  }
-  throw new Error('expected an ImportError');
-}
-
-
 
 describe('parseDatabaseUrl', () => {
   it.each([
@@ -60,7 +48,7 @@ describe('parseDatabaseUrl', () => {
   it.each(['mysql://root:hunter2@localhost/db', 'contacts.csv', '', 'sqlite:', 'sqlite://', 'file://remotehost/x.db', 'http://x/y.db'])(
     'rejects %j with USAGE',
     (url) => {
-      const error = failure(() => parseDatabaseUrl(url));
+      const error = thrownBy(() => parseDatabaseUrl(url));
       expect(error.code).toBe('USAGE');
       expect(error.message).toMatch(/^unsupported database URL "/);
       expect(error.hint).toBe('use sqlite:path.db or postgres://…');
@@ -68,7 +56,7 @@ describe('parseDatabaseUrl', () => {
   );
 
   it('never repeats a password', () => {
-    const error = failure(() => parseDatabaseUrl('mysql://root:hunter2@localhost/db'));
+    const error = thrownBy(() => parseDatabaseUrl('mysql://root:hunter2@localhost/db'));
     expect(error.message).not.toContain('hunter2');
     expect(error.message).toContain('mysql://root:***@localhost/db');
     expect(redactDatabaseUrl('redis://:s3cr@t@host:6379')).toBe('redis://:***@host:6379');

@@ -7,7 +7,7 @@ import { SYSTEM_FIELDS } from '../../../../src/contacts/fields.js';
 import { FIELD_COLUMNS } from '../../../../src/db/field-columns.js';
 import { SqliteEngine } from '../../../../src/db/sqlite/sqlite-engine.js';
 import { CONTACT_COLUMNS, SQLITE_SCHEMA_VERSION, ensureSqliteSchema, sqliteSchemaVersion } from '../../../../src/db/sqlite/sqlite-schema.js';
-import { ImportError } from '../../../../src/errors.js';
+import { thrownBy } from '../../../helpers/import-error.js';
 
 let dir: string;
 let file: string;
@@ -28,16 +28,6 @@ async function openStore(options: { table?: string; dryRun?: boolean } = {}, at 
   open.push(store);
   await store.ensureSchema();
   return store;
-}
-
-function rejection(fn: () => unknown): ImportError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ImportError);
-    return error as ImportError;
-  }
-  throw new Error('expected an ImportError');
 }
 
 describe('SQLite schema', () => {
@@ -87,7 +77,7 @@ describe('SqliteEngine.open', () => {
   });
 
   it('reports a missing folder as IO with a hint', () => {
-    const error = rejection(() => SqliteEngine.open(path.join(dir, 'missing', 'c.db')));
+    const error = thrownBy(() => SqliteEngine.open(path.join(dir, 'missing', 'c.db')));
     expect(error.code).toBe('IO');
     expect(error.message).toMatch(/^cannot open SQLite database .*c\.db: /);
     expect(error.hint).toBeTruthy();
@@ -95,16 +85,16 @@ describe('SqliteEngine.open', () => {
 
   it('reports a file that is not a database as IO', () => {
     fs.writeFileSync(file, 'this is not sqlite, just some text that is long enough '.repeat(20));
-    const error = rejection(() => SqliteEngine.open(file));
+    const error = thrownBy(() => SqliteEngine.open(file));
     expect(error.code).toBe('IO');
     expect(error.message).toContain(`cannot open SQLite database ${file}`);
   });
 
   it('reports a folder given as the database as IO', () => {
-    expect(rejection(() => SqliteEngine.open(dir)).code).toBe('IO');
+    expect(thrownBy(() => SqliteEngine.open(dir)).code).toBe('IO');
   });
 
   it('validates the table name', () => {
-    expect(rejection(() => SqliteEngine.open(file, { table: 'bad name' })).code).toBe('USAGE');
+    expect(thrownBy(() => SqliteEngine.open(file, { table: 'bad name' })).code).toBe('USAGE');
   });
 });
