@@ -1,13 +1,11 @@
-import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { fileTooLarge, ImportError, toImportError } from '../errors.js';
-import { sniffFileKind } from '../records/detect/detect-file-kind.js';
-import { limitBytes } from '../streams/limit-bytes.js';
+import { ImportError, toImportError } from '../errors.js';
 import type { UploadRecord } from './upload-record.js';
 import type { UploadResult } from '../types.js';
 import { STORAGE_KEYS } from '../state/session-keys.js';
 import type { Context } from './context.js';
 import { requireUpload } from './session.js';
+import { storeFileBytes } from './store-file-bytes.js';
 
 export interface ReceiveUploadOptions {
   /** Bytes announced (Content-Length): over the limit, refused before reading. */
@@ -31,18 +29,14 @@ export async function receiveUpload(ctx: Context, fileId: string, body: Readable
       next: { step: 'analyze', fileId },
     });
   }
-  const { maxFileSizeBytes } = ctx.config;
-  const tooLarge = () => fileTooLarge(upload.fileName, maxFileSizeBytes);
-  if (options.size !== undefined && options.size > maxFileSizeBytes) throw tooLarge();
-  const { kind, stream } = await sniffFileKind(body, upload.fileName);
-  const hash = createHash('sha256');
-  const limited = limitBytes(stream, maxFileSizeBytes, tooLarge, (chunk) => hash.update(chunk));
-  const onAbort = () => limited.destroy(new ImportError('INTERRUPTED', `upload of ${upload.fileName} interrupted`));
-  options.signal?.addEventListener('abort', onAbort, { once: true });
-  const stored = await ctx.files
-    .put(upload.key, limited, { contentType: upload.contentType })
-    .finally(() => options.signal?.removeEventListener('abort', onAbort));
-  const record: UploadRecord = { ...upload, kind, size: stored.size, sha256: hash.digest('hex') };
+  const stored = await storeFileBytes(ctx, body, {
+    key: upload.key,
+    fileName: upload.fileName,
+    size: options.size,
+    contentType: upload.contentType,
+    signal: options.signal,
+  });
+  const record: UploadRecord = { ...upload, kind: stored.kind, size: stored.size, sha256: stored.sha256 };
   delete record.expiresAt;
   try {
     await ctx.state.set(STORAGE_KEYS.upload(fileId), record, ctx.config.ttlSeconds);

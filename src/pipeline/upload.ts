@@ -1,16 +1,14 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { fileTooLarge, ImportError, toImportError } from '../errors.js';
+import { ImportError, toImportError } from '../errors.js';
 import { makeStorageKey } from '../files/make-storage-key.js';
-import { sniffFileKind } from '../records/detect/detect-file-kind.js';
-import { limitBytes } from '../streams/limit-bytes.js';
 import type { ProgressListener, UploadResult } from '../types.js';
 import type { UploadRecord } from './upload-record.js';
 import { STORAGE_KEYS } from '../state/session-keys.js';
 import type { Context } from './context.js';
 import { newFileId } from './session.js';
+import { storeFileBytes } from './store-file-bytes.js';
 
 export type UploadSource =
   | { path: string; fileName?: string }
@@ -30,27 +28,17 @@ export interface UploadOptions {
  * refused and nothing is stored.
  */
 export async function upload(ctx: Context, source: UploadSource, options: UploadOptions = {}): Promise<UploadResult> {
-  const { maxFileSizeBytes } = ctx.config;
   const { fileName, size, open } = describeSource(source);
-  const tooLarge = () => fileTooLarge(fileName, maxFileSizeBytes);
-  // Refuse before reading when the size is known: no need to read 2 GB to learn it is too big.
-  if (size !== undefined && size > maxFileSizeBytes) throw tooLarge();
-
-  const { kind, stream } = await sniffFileKind(open(), fileName, options.encoding);
-  // The digest lets a re-upload of the same file (cron re-running `run`) resume its import.
-  const hash = createHash('sha256');
-  const limited = limitBytes(stream, maxFileSizeBytes, tooLarge, (chunk) => hash.update(chunk));
-  // Failing the body is how every store learns to drop a half-stored file.
-  const onAbort = () => limited.destroy(new ImportError('INTERRUPTED', `upload of ${fileName} interrupted`));
-  options.signal?.addEventListener('abort', onAbort, { once: true });
   const key = makeStorageKey(fileName);
-  const stored = await ctx.files
-    .put(key, limited, {
-      contentType: contentTypeOf(kind),
-      // Bytes the store accepted, not bytes read: on S3 parts are read ahead of the network.
-      onProgress: (bytes) => options.onProgress?.({ phase: 'upload', rows: 0, bytes, totalBytes: size }),
-    })
-    .finally(() => options.signal?.removeEventListener('abort', onAbort));
+  const stored = await storeFileBytes(ctx, open(), {
+    key,
+    fileName,
+    size,
+    encoding: options.encoding,
+    signal: options.signal,
+    // Bytes the store accepted, not bytes read: on S3 parts are read ahead of the network.
+    onProgress: (bytes) => options.onProgress?.({ phase: 'upload', rows: 0, bytes, totalBytes: size }),
+  });
 
   const fileId = newFileId();
   const record: UploadRecord = {
@@ -60,8 +48,8 @@ export async function upload(ctx: Context, source: UploadSource, options: Upload
     bucket: ctx.files.bucket,
     size: stored.size,
     fileName,
-    kind,
-    sha256: hash.digest('hex'),
+    kind: stored.kind,
+    sha256: stored.sha256,
     uploadedAt: new Date().toISOString(),
   };
   try {
@@ -93,15 +81,4 @@ function describeSource(source: UploadSource): { fileName: string; size?: number
     throw new ImportError('USAGE', `${file} is not a file`, { hint: 'pass the path of a CSV, TSV, XLSX or XLS file' });
   }
   return { fileName: source.fileName ?? path.basename(file), size: stat.size, open: () => fs.createReadStream(file) };
-}
-
-function contentTypeOf(kind: UploadRecord['kind']): string {
-  switch (kind) {
-    case 'xlsx':
-      return 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-    case 'xls':
-      return 'application/vnd.ms-excel';
-    default:
-      return 'text/csv';
-  }
 }
