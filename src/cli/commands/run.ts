@@ -45,6 +45,6 @@ Examples:
         if (result.template && result.template.how !== 'given') output.warn(`using template "${result.template.name}" (${result.template.reason})`);
         if (output.json) for (const warning of result.warnings ?? []) output.warn(warning);
         output.result(result, () => renderImport(output, result));
-      });
+      }, { maxRecordSize: flags.maxRecordSize });
     });
 }
