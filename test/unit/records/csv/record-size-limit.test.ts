@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { CsvSyntaxError, CsvTokenizer, type CsvChunk, type CsvRecord } from '../../../../src/records/csv/csv-tokenizer.js';
-import { ImportError } from '../../../../src/errors.js';
+import type { ImportError } from '../../../../src/errors.js';
 import { prng } from '../../../helpers/prng.js';
 import { caught, readAll } from '../records-test-helpers.js';
 
