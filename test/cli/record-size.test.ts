@@ -64,5 +64,8 @@ describe('the record-size limit', () => {
     const bad = await runCli(['analyze', file, '--max-record-size', 'huge', ...home], { cwd });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--max-record-size');
+    const queued = await runCli(['run', file, '--auto', '--queue', '--max-record-size', '2MB', ...home], { cwd });
+    expect(queued.code).toBe(2);
+    expect(queued.stderr).toContain('--max-record-size cannot be sent with --queue');
   });
 });

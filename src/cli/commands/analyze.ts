@@ -28,6 +28,15 @@ export function addReadOptions(command: Command): Command {
     .option(...MAX_RECORD_SIZE_OPTION);
 }
 
+/** The workers read a queued file with their own settings: a limit given here would not reach them. */
+export function refuseQueuedRecordSize(flags: { queue?: boolean; maxRecordSize?: number }): void {
+  if (flags.queue && flags.maxRecordSize !== undefined) {
+    throw new ImportError('USAGE', '--max-record-size cannot be sent with --queue: the workers read the file with their own settings', {
+      hint: 'leave out --max-record-size, or run without --queue',
+    });
+  }
+}
+
 /** On analyze, preview, import and run: every step that reads the file reads it alike. */
 export const MAX_RECORD_SIZE_OPTION = [
   '--max-record-size <size>',
@@ -57,6 +66,7 @@ Examples:
           hint: 'contact-import analyze --file-id ID, or contact-import analyze contacts.csv',
         });
       }
+      refuseQueuedRecordSize(flags);
       await withContext(cmd, async (ctx, output) => {
         const bar = progressBar(output);
         try {
