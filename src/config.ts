@@ -4,6 +4,7 @@ import { isCountryCode } from './contacts/normalize-phone.js';
 import { ImportError } from './errors.js';
 import type { CountryCode } from 'libphonenumber-js';
 import type { OnInvalidValue } from './contacts/validate-contact.js';
+import { maxRecordSize } from './records/csv/max-record-size.js';
 import { DEFAULT_XLSX_LIMITS, type XlsxLimits } from './records/xlsx/xlsx-limits.js';
 
 /** What a caller (CLI flags or a Node program) may set; anything left out comes from the environment. */
@@ -18,6 +19,8 @@ export interface ConfigOptions {
   defaultCountry?: string;
   /** What a bad optional value does to its row: 'reject' (default) or 'blank'. */
   onInvalidValue?: OnInvalidValue;
+  /** CSV: bytes a record may hold; a larger one is one rejected row. Default 1 MiB. */
+  maxRecordSize?: number;
   /** The environment to read; default process.env. */
   env?: NodeJS.ProcessEnv;
 }
@@ -51,6 +54,8 @@ export interface Config {
   postgresLockTimeoutMs: number;
   defaultCountry: CountryCode;
   onInvalidValue: OnInvalidValue;
+  /** CSV: bytes a record's fields may hold; a larger record is one invalid row (its values not kept). */
+  maxRecordSize: number;
   maxFileSizeBytes: number;
   maxRows: number;
   ttlSeconds: number;
@@ -107,6 +112,7 @@ export function resolveConfig(options: ConfigOptions = {}): Config {
     postgresLockTimeoutMs: wholeNumber(env, 'PG_LOCK_TIMEOUT_MS', 30_000, MAX_PG_TIMEOUT_MS),
     defaultCountry,
     onInvalidValue: onInvalidValueOf(options.onInvalidValue),
+    maxRecordSize: maxRecordSize(options.maxRecordSize),
     maxFileSizeBytes: Math.floor(positiveNumber(env, 'MAX_FILE_SIZE_MB', 100, MAX_FILE_SIZE_MB) * 1024 * 1024),
     maxRows: wholeNumber(env, 'MAX_ROWS_ALLOWED', 500_000, Number.MAX_SAFE_INTEGER),
     ttlSeconds: wholeNumber(env, 'TTL_SECONDS', 3600, MAX_TTL_SECONDS),

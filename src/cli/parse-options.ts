@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import type { MaxInvalid } from '../pipeline/import.js';
+import { MAX_RECORD_SIZE_LIMIT } from '../records/csv/max-record-size.js';
 
 // Option parsers for commander: each throws InvalidArgumentError, which commander reports as
 // a usage error naming the option.
@@ -40,6 +41,18 @@ export function parseMaxInvalid(value: string): MaxInvalid {
   }
   if (/^\d+$/.test(value.trim())) return { count: Number(value) };
   throw new InvalidArgumentError('expected a row count (e.g. 25) or a percentage (e.g. 2%)');
+}
+
+const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2 };
+
+/** "2MB", "512KB", "1.5MiB" or bytes ("1048576"); KB and MB are 1024-based, as the README's MiB. */
+export function parseSize(value: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(value);
+  const unit = match ? SIZE_UNITS[match[2]!.toLowerCase()] : undefined;
+  if (!match || unit === undefined) throw new InvalidArgumentError('expected a size such as 2MB, 512KB or a number of bytes');
+  const bytes = Math.floor(Number(match[1]) * unit);
+  if (bytes < 1 || bytes > MAX_RECORD_SIZE_LIMIT) throw new InvalidArgumentError('expected a size from 1 byte to 256MB');
+  return bytes;
 }
 
 export function collect(value: string, previous: string[] = []): string[] {

@@ -104,7 +104,7 @@ async function importLocked(ctx: Context, fileId: string, options: ImportOptions
       fileSha256: upload.sha256,
       totalRows: analysis.totalRows,
       mapping: plan.mapping,
-      resumeKey: resumeKey({ mapping: plan.mapping, onDuplicate, excluded, defaultCountry: ctx.config.defaultCountry, onInvalidValue: ctx.config.onInvalidValue }),
+      resumeKey: resumeKey({ mapping: plan.mapping, onDuplicate, excluded, defaultCountry: ctx.config.defaultCountry, onInvalidValue: ctx.config.onInvalidValue, maxRecordSize: ctx.config.maxRecordSize }),
     });
   } catch (error) {
     await store.close().catch(() => undefined);

@@ -43,6 +43,7 @@ export async function openFileRecords(
     kindDetected: true,
     fileName: upload.fileName,
     maxRows: ctx.config.maxRows,
+    maxRecordSize: ctx.config.maxRecordSize,
     xlsxLimits: ctx.config.xlsxLimits,
     ...options,
   });

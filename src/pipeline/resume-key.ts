@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { OnDuplicate } from '../types.js';
 import type { OnInvalidValue } from '../contacts/validate-contact.js';
+import { MAX_RECORD_BYTES } from '../records/csv/max-record-size.js';
 
 export interface ResumeKeyParts {
   mapping: Record<string, string>;
@@ -9,6 +10,8 @@ export interface ResumeKeyParts {
   defaultCountry: string;
   /** What a bad optional value does: it decides whether the row is imported. */
   onInvalidValue?: OnInvalidValue;
+  /** CSV record-size limit in bytes: it decides whether a large record is a row or a rejection. */
+  maxRecordSize?: number;
 }
 
 /**
@@ -23,6 +26,8 @@ export function resumeKey(parts: ResumeKeyParts): string {
     defaultCountry: parts.defaultCountry,
     // Left out when 'reject' (the default), so runs recorded before the option resume as before.
     ...(parts.onInvalidValue === 'blank' ? { onInvalidValue: 'blank' } : {}),
+    // Likewise left out at the default limit.
+    ...(parts.maxRecordSize !== undefined && parts.maxRecordSize !== MAX_RECORD_BYTES ? { maxRecordSize: parts.maxRecordSize } : {}),
   });
   return createHash('sha256').update(canonical).digest('hex');
 }

@@ -43,6 +43,8 @@ export interface ReadOptions {
   sheet?: string;
   /** 1-based line (CSV) or sheet row of the column names; default detected (see find-header-row.ts). */
   headerRow?: number;
+  /** CSV: a record whose fields hold more bytes than this is one invalid row; default 1 MiB (MAX_RECORD_BYTES). */
+  maxRecordSize?: number;
   /** More data rows than this: TOO_LARGE. */
   maxRows?: number;
   /** What a spreadsheet may hold in memory; default DEFAULT_XLSX_LIMITS. */

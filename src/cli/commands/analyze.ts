@@ -5,7 +5,7 @@ import { analyzeQueued } from '../../jobs/queued-steps.js';
 import { analyze } from '../../pipeline/analyze.js';
 import { upload } from '../../pipeline/upload.js';
 import { withContext } from '../command-context.js';
-import { parsePositiveInt } from '../parse-options.js';
+import { parsePositiveInt, parseSize } from '../parse-options.js';
 import { interruptSignal } from '../interrupt.js';
 import { progressBar } from '../ui/progress.js';
 import { renderAnalysis } from '../ui/render-analysis.js';
@@ -16,6 +16,7 @@ export interface ReadFlags {
   encoding?: string;
   delimiter?: string;
   headerRow?: number;
+  maxRecordSize?: number;
 }
 
 export function addReadOptions(command: Command): Command {
@@ -23,8 +24,25 @@ export function addReadOptions(command: Command): Command {
     .option('--sheet <name|index>', 'spreadsheet sheet, by name or 1-based index (default: the first)')
     .option('--encoding <name>', 'text encoding of a CSV, e.g. utf-8, windows-1252, utf-16le (default: detected)')
     .option('--delimiter <char>', 'CSV delimiter: , ; | or tab (default: detected)')
-    .option('--header-row <n>', 'line (CSV) or sheet row of the column names, 1-based (default: detected, skipping a title block)', parsePositiveInt);
+    .option('--header-row <n>', 'line (CSV) or sheet row of the column names, 1-based (default: detected, skipping a title block)', parsePositiveInt)
+    .option(...MAX_RECORD_SIZE_OPTION);
 }
+
+/** The workers read a queued file with their own settings: a limit given here would not reach them. */
+export function refuseQueuedRecordSize(flags: { queue?: boolean; maxRecordSize?: number }): void {
+  if (flags.queue && flags.maxRecordSize !== undefined) {
+    throw new ImportError('USAGE', '--max-record-size cannot be sent with --queue: the workers read the file with their own settings', {
+      hint: 'leave out --max-record-size, or run without --queue',
+    });
+  }
+}
+
+/** On analyze, preview, import and run: every step that reads the file reads it alike. */
+export const MAX_RECORD_SIZE_OPTION = [
+  '--max-record-size <size>',
+  'CSV: a record larger than this (e.g. 2MB, 512KB, bytes) is one rejected row; the rest imports (default: 1MB)',
+  parseSize,
+] as const;
 
 export function registerAnalyze(program: Command): void {
   const command = program
@@ -48,6 +66,7 @@ Examples:
           hint: 'contact-import analyze --file-id ID, or contact-import analyze contacts.csv',
         });
       }
+      refuseQueuedRecordSize(flags);
       await withContext(cmd, async (ctx, output) => {
         const bar = progressBar(output);
         try {
@@ -65,6 +84,6 @@ Examples:
         } finally {
           bar.stop();
         }
-      });
+      }, { maxRecordSize: flags.maxRecordSize });
     });
 }

@@ -7,6 +7,7 @@ import { interruptSignal } from '../interrupt.js';
 import { oneOf, parseMaxInvalid, parsePositiveInt, parseRowList } from '../parse-options.js';
 import { progressBar } from '../ui/progress.js';
 import { renderImport } from '../ui/render-import.js';
+import { MAX_RECORD_SIZE_OPTION } from './analyze.js';
 
 export interface ImportFlags {
   database?: string;
@@ -58,7 +59,8 @@ export function registerImport(program: Command): void {
   const command = program
     .command('import')
     .description('import the mapped rows into the database')
-    .requiredOption('--file-id <id>', 'a mapped file');
+    .requiredOption('--file-id <id>', 'a mapped file')
+    .option(...MAX_RECORD_SIZE_OPTION);
   addImportOptions(command)
     .addHelpText(
       'after',
@@ -70,7 +72,7 @@ Examples:
   $ contact-import import --file-id file_0b8e… --dry-run --max-invalid 2% --json
   $ contact-import import --file-id file_0b8e… --keep-upload && contact-import import --file-id file_0b8e… --database sqlite:backup.db`,
     )
-    .action(async (flags: ImportFlags & { fileId: string }, cmd: Command) => {
+    .action(async (flags: ImportFlags & { fileId: string; maxRecordSize?: number }, cmd: Command) => {
       await withContext(cmd, async (ctx, output) => {
         const bar = progressBar(output);
         const result = await importContacts(ctx, flags.fileId, { ...importOptionsOf(flags), onProgress: bar.listener }).finally(() =>
@@ -78,7 +80,7 @@ Examples:
         );
         warnUnmatchedExcludes(output, flags.excludeRows, result.excluded);
         output.result(result, () => renderImport(output, result));
-      });
+      }, { maxRecordSize: flags.maxRecordSize });
     });
 }
 

@@ -5,6 +5,7 @@ import { commaList, parsePositiveInt } from '../parse-options.js';
 import { ImportError } from '../../errors.js';
 import { safeText } from '../ui/safe-text.js';
 import { renderPreview } from '../ui/render-preview.js';
+import { MAX_RECORD_SIZE_OPTION } from './analyze.js';
 
 interface PreviewFlags {
   fileId: string;
@@ -13,6 +14,7 @@ interface PreviewFlags {
   invalidOnly?: boolean;
   columns?: string[];
   vertical?: boolean;
+  maxRecordSize?: number;
 }
 
 export function registerPreview(program: Command): void {
@@ -25,6 +27,7 @@ export function registerPreview(program: Command): void {
     .option('--invalid-only', 'only rows that would be rejected: invalid ones and duplicates of an earlier row')
     .option('--columns <fields>', 'fields to show, comma-separated, e.g. email,firstName (default: every mapped field)', commaList)
     .option('--vertical', 'one record per block of "field | value" lines (as psql \\x), for wide files')
+    .option(...MAX_RECORD_SIZE_OPTION)
     .addHelpText(
       'after',
       `
@@ -42,7 +45,7 @@ Examples:
           const mapped = Object.keys(result.rows[0] ?? {}).filter((k) => !k.startsWith('_'));
           renderPreview(output, result, { fields: chosenFields(mapped, flags.columns), vertical: flags.vertical });
         });
-      });
+      }, { maxRecordSize: flags.maxRecordSize });
     });
 }
 

@@ -5,7 +5,7 @@ import { run } from '../../pipeline/run.js';
 import { withContext } from '../command-context.js';
 import { progressBar } from '../ui/progress.js';
 import { renderImport } from '../ui/render-import.js';
-import { addReadOptions, type ReadFlags } from './analyze.js';
+import { addReadOptions, refuseQueuedRecordSize, type ReadFlags } from './analyze.js';
 import { addImportOptions, importOptionsOf, warnUnmatchedExcludes, type ImportFlags } from './import.js';
 import { addMappingOptions, mappingChoiceOf, type MappingFlags } from './map.js';
 import { sourceOf } from './upload.js';
@@ -28,6 +28,7 @@ Examples:
   $ contact-import run /data/export.csv --template crm --database sqlite:/var/lib/crm.db --max-invalid 5% --json`,
     )
     .action(async (path: string, flags: ImportFlags & MappingFlags & ReadFlags & { filename?: string; queue?: boolean }, cmd: Command) => {
+      refuseQueuedRecordSize(flags);
       await withContext(cmd, async (ctx, output) => {
         const bar = progressBar(output);
         const queue = flags.queue ? openQueue(ctx) : undefined;
@@ -45,6 +46,6 @@ Examples:
         if (result.template && result.template.how !== 'given') output.warn(`using template "${result.template.name}" (${result.template.reason})`);
         if (output.json) for (const warning of result.warnings ?? []) output.warn(warning);
         output.result(result, () => renderImport(output, result));
-      });
+      }, { maxRecordSize: flags.maxRecordSize });
     });
 }

@@ -14,6 +14,8 @@ export interface Line {
   invalid?: InvalidUtf8[];
   /** The fields may hold control characters (see ControlCharacters). */
   controls?: true;
+  /** Over the tokenizer's maxRecordBytes: `fields` is empty. */
+  tooLarge?: true;
 }
 
 export class CsvLines {
@@ -78,6 +80,10 @@ export class CsvLines {
     }
     for (const record of records) {
       const invalid = this.#utf8?.takeBefore(record.end);
+      if (record.tooLarge) {
+        this.#batch.push({ fields: [], line: record.line, tooLarge: true });
+        continue;
+      }
       if (isBlankRow(record.fields)) continue;
       const line: Line = { fields: record.fields, line: record.line };
       if (invalid && invalid.length > 0) line.invalid = invalid;

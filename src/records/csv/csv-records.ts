@@ -19,13 +19,12 @@ import { singleUse } from '../single-use.js';
 import { normalizeDelimiter, parseSepLine, sniffDelimiter } from '../detect/sniff-delimiter.js';
 import { uniqueHeaders } from '../unique-headers.js';
 import { invalidUtf8Problem, Utf8Check } from './utf8-check.js';
+import { formatRecordSize, MAX_RECORD_BYTES, maxRecordSize, recordTooLarge } from './max-record-size.js';
 
 /** Bytes used to tell UTF-8 from windows-1252: a late `é` should still be seen. */
 const ENCODING_SAMPLE_BYTES = 1024 * 1024;
 /** Bytes decoded to sniff the delimiter and the header row: plenty for the first 30 records. */
 const SNIFF_SAMPLE_BYTES = 64 * 1024;
-/** Larger records are refused: usually an unclosed quote swallowing the rest of the file. */
-export const MAX_RECORD_BYTES = 1024 * 1024;
 
 /** Decides how to read the text, then reads up to the header row. */
 export async function readCsvRecords(source: ByteSource, options: ReadOptions): Promise<RecordSource> {
@@ -60,8 +59,10 @@ export async function readCsvRecords(source: ByteSource, options: ReadOptions): 
     explicitHeaderRow ??
     (earlier ? earlier.headerRow : detectHeaderLine(sample, sampleComplete, delimiter, firstLine));
 
+  const maxRecordBytes = maxRecordSize(options.maxRecordSize);
+  const tooLarge = recordTooLarge(maxRecordBytes);
   const utf8 = isUtf8Encoding(encoding) ? new Utf8Check() : undefined;
-  const tokenizer = new CsvTokenizer({ delimiter, fromLine: firstLine, maxRecordBytes: MAX_RECORD_BYTES });
+  const tokenizer = new CsvTokenizer({ delimiter, fromLine: firstLine, maxRecordBytes });
   // Errors reach the last stream (pipeline destroys every stream with the first error), and
   // so the iteration below; the callback only keeps them from being reported twice.
   const ignore = (): void => {};
@@ -98,6 +99,7 @@ export async function readCsvRecords(source: ByteSource, options: ReadOptions): 
     if (explicitHeaderRow !== undefined && header.line !== explicitHeaderRow) {
       throw headerRowMissing(file, explicitHeaderRow, header.line, 'line');
     }
+    if (header.tooLarge) throw headerTooLarge(file, header.line, maxRecordBytes);
     if (header.fields.length > MAX_COLUMNS) {
       throw tooManyColumns(file, header.fields.length, header.line);
     }
@@ -123,6 +125,11 @@ export async function readCsvRecords(source: ByteSource, options: ReadOptions): 
           if (fields !== next.fields && isBlankRow(fields)) continue;
           row++;
           if (maxRows !== undefined && row > maxRows) throw tooManyRows(file, maxRows, next.line);
+          if (next.tooLarge) {
+            // Its fields were not kept: one invalid row, with empty values.
+            yield { row, line: next.line, values: new Array<string>(columns.length).fill(''), problems: [tooLarge] };
+            continue;
+          }
           const problems: string[] = [];
           if (next.invalid) problems.push(invalidUtf8Problem(next.invalid));
           else if (undecodable && fields.some((field) => field.includes('\ufffd'))) problems.push(undecodable);
@@ -178,6 +185,15 @@ function detectHeaderLine(sample: string, complete: boolean, delimiter: string, 
   return index > 0 ? rows[index]!.line : undefined;
 }
 
+function headerTooLarge(file: string, line: number, limit: number): ImportError {
+  return new ImportError('TOO_LARGE', `${file} has a header row larger than the ${formatRecordSize(limit)} limit`, {
+    file,
+    line,
+    hint: 'raise maxRecordSize, or look for a quote (") opened near that line and closed much later',
+    options: ['maxRecordSize'],
+  });
+}
+
 function noHeader(file: string, what: string): ImportError {
   return new ImportError('EMPTY_FILE', `${file} ${what}`, {
     file,
@@ -197,17 +213,6 @@ function csvFailure(error: unknown, file: string): ImportError {
           hint: 'add the missing closing quote ("); a quote inside a quoted field is written twice ("")',
           cause: error,
         });
-      case 'MAX_RECORD_SIZE':
-        return new ImportError(
-          'TOO_LARGE',
-          `${file} has a record larger than ${MAX_RECORD_BYTES / (1024 * 1024)} MiB`,
-          {
-            file,
-            line,
-            hint: 'look for a quote (") that is opened but never closed near that line, or shorten the field',
-            cause: error,
-          },
-        );
     }
   }
   const reason = error instanceof Error ? error.message : String(error);

@@ -16,13 +16,18 @@
 // - A line that is empty or only spaces/tabs is skipped (its line is still counted).
 // - CRLF, LF and a lone CR each end a record (and count as one line inside quoted fields).
 
+//
+// A record whose fields hold more than maxRecordBytes is not kept: once it passes the limit its
+// bytes are only scanned (quotes respected) to find where it ends, and it comes out as one
+// record with no fields and `tooLarge` set. Memory stays bounded by the limit plus a chunk.
+
 /** Why the text cannot be read as CSV; `line` is where the record starts. */
 export class CsvSyntaxError extends Error {
-  readonly code: 'QUOTE_NOT_CLOSED' | 'MAX_RECORD_SIZE';
+  readonly code: 'QUOTE_NOT_CLOSED';
   readonly line: number;
 
   constructor(code: CsvSyntaxError['code'], line: number) {
-    super(code === 'QUOTE_NOT_CLOSED' ? `quote not closed (line ${line})` : `record too large (line ${line})`);
+    super(`quote not closed (line ${line})`);
     this.name = 'CsvSyntaxError';
     this.code = code;
     this.line = line;
@@ -33,6 +38,8 @@ export interface CsvRecord {
   fields: string[];
   /** Set when a field holds a control character other than TAB, CR, LF and NUL. */
   controls?: true;
+  /** The record's fields held more than maxRecordBytes: they were not kept (`fields` is empty). */
+  tooLarge?: true;
   /** Physical line the record starts on, from 1. */
   line: number;
   /** Offset just past the record and its line break: in bytes, or characters for decoded text. */
@@ -44,13 +51,20 @@ export interface CsvTokenizerOptions {
   delimiter: string;
   /** Physical line to start at (2 after a `sep=` line); lines before it are skipped unparsed. */
   fromLine?: number;
-  /** A record whose fields hold more bytes (characters, for decoded text) than this is refused. */
+  /** A record whose fields hold more bytes (characters, for decoded text) than this comes out as `tooLarge`. */
   maxRecordBytes: number;
 }
 
 import { at, BOM, CR, decode, DEL, EMPTY, FF, INCOMPLETE, isControl, LF, QUOTE, SPACE, skipLine, TAB, type CsvChunk } from './csv-chunk.js';
 
 export type { CsvChunk };
+
+// Where #skip is in a record it does not keep.
+const FIELD_START = 0;
+const UNQUOTED = 1;
+const QUOTED = 2;
+/** A quote inside a quoted field: closing, or the first of `""`. */
+const QUOTE_PENDING = 3;
 
 /**
  * Push chunks in file order, then call end(). Records are appended to the array given; a
@@ -77,6 +91,12 @@ export class CsvTokenizer {
   #controls = false;
   /** Line breaks in the record, its own final one included. */
   #breaks = 0;
+  // A record over the limit being scanned to its end (see #skip).
+  #skipping = false;
+  #skipState = FIELD_START;
+  #skipBreaks = 0;
+  /** Where #skip stopped for want of the next unit (a CR's LF, a delimiter's rest). */
+  #skipKeep = 0;
 
   constructor(options: CsvTokenizerOptions) {
     this.#delimiter = options.delimiter;
@@ -132,7 +152,16 @@ export class CsvTokenizer {
       this.#linesToSkip--;
     }
     let line = this.#line;
-    while (pos < n) {
+    while (pos < n || (this.#skipping && final)) {
+      if (this.#skipping) {
+        const end = this.#skip(buf, pos, final);
+        if (end === INCOMPLETE) return this.#keep(buf, this.#skipKeep);
+        this.#skipping = false;
+        line = this.#recordLine + this.#skipBreaks;
+        pos = end;
+        out.push({ fields: [], tooLarge: true, line: this.#recordLine, end: this.#offset + end });
+        continue;
+      }
       const start = pos;
       const startLine = line;
       this.#fields = [];
@@ -140,8 +169,16 @@ export class CsvTokenizer {
       this.#recordLine = startLine;
       this.#controls = false;
       const end = this.#readRecord(buf, pos, final);
-      this.#checkSize();
       if (end === INCOMPLETE) {
+        if (this.#recordBytes > this.#maxRecordBytes) {
+          // Too large to keep: scanned again from its start, and no longer kept.
+          this.#fields = [];
+          this.#skipping = true;
+          this.#skipState = FIELD_START;
+          this.#skipBreaks = 0;
+          pos = start;
+          continue;
+        }
         this.#line = startLine;
         return this.#keep(buf, start);
       }
@@ -149,8 +186,11 @@ export class CsvTokenizer {
       pos = end;
       // A blank or whitespace-only line is no record.
       if (this.#fields.length === 0) continue;
-      const record: CsvRecord = { fields: this.#fields, line: startLine, end: this.#offset + end };
-      if (this.#controls) record.controls = true;
+      const record: CsvRecord =
+        this.#recordBytes > this.#maxRecordBytes
+          ? { fields: [], tooLarge: true, line: startLine, end: this.#offset + end }
+          : { fields: this.#fields, line: startLine, end: this.#offset + end };
+      if (this.#controls && !record.tooLarge) record.controls = true;
       out.push(record);
     }
     this.#line = line;
@@ -223,7 +263,6 @@ export class CsvTokenizer {
       if (i >= n) {
         this.#recordBytes += bytes + (i - from);
         if (!final) return INCOMPLETE;
-        this.#checkSize();
         throw new CsvSyntaxError('QUOTE_NOT_CLOSED', this.#recordLine);
       }
       const c = at(buf, i);
@@ -286,11 +325,54 @@ export class CsvTokenizer {
     return INCOMPLETE;
   }
 
-  /** Refuses the record being read when it is too large, complete or not. */
-  #checkSize(): void {
-    if (this.#recordBytes > this.#maxRecordBytes) {
-      throw new CsvSyntaxError('MAX_RECORD_SIZE', this.#recordLine);
+  /**
+   * Scans a record too large to keep, from `pos`, in the state left by the chunk before (the
+   * rules of #readRecord, without keeping anything); returns the position after its line
+   * break, or INCOMPLETE (with #skipKeep where to go on from) when the bytes end first.
+   */
+  #skip(buf: CsvChunk, pos: number, final: boolean): number {
+    const n = buf.length;
+    const d = this.#delimiterByte;
+    const width = this.#delimiterUnits!.length;
+    let state = this.#skipState;
+    let p = pos;
+    for (; p < n; p++) {
+      const c = at(buf, p);
+      if (state === QUOTED) {
+        if (c === QUOTE) state = QUOTE_PENDING;
+        else if (c === LF) this.#skipBreaks++;
+        else if (c === CR) {
+          if (p + 1 >= n && !final) break;
+          if (at(buf, p + 1) !== LF) this.#skipBreaks++;
+        }
+        continue;
+      }
+      if (c === d) {
+        if (p + width > n && !final) break;
+        if (this.#isDelimiter(buf, p)) {
+          state = FIELD_START;
+          p += width - 1;
+          continue;
+        }
+      }
+      if (c === LF || c === CR) {
+        if (c === CR && p + 1 >= n && !final) break;
+        this.#skipBreaks++;
+        return c === CR && at(buf, p + 1) === LF ? p + 2 : p + 1;
+      }
+      if (state === QUOTE_PENDING) state = c === QUOTE ? QUOTED : UNQUOTED;
+      else if (state === FIELD_START) {
+        if (c === QUOTE) state = QUOTED;
+        else if (c !== SPACE && c !== TAB && c !== FF) state = UNQUOTED;
+      }
     }
+    this.#skipState = state;
+    if (p < n || !final) {
+      this.#skipKeep = p;
+      return INCOMPLETE;
+    }
+    if (state === QUOTED) throw new CsvSyntaxError('QUOTE_NOT_CLOSED', this.#recordLine);
+    return n;
   }
 
   #keep(buf: CsvChunk, from: number): void {

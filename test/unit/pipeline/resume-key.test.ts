@@ -17,6 +17,10 @@ describe('resumeKey', () => {
     expect(resumeKey({ ...base, onInvalidValue: 'reject' })).toBe(resumeKey(base));
   });
 
+  it('is the same with maxRecordSize at its default (1 MiB) as without it', () => {
+    expect(resumeKey({ ...base, maxRecordSize: 1024 * 1024 })).toBe(resumeKey(base));
+  });
+
   it.each<[string, Partial<ResumeKeyParts>]>([
     ['another mapping', { mapping: { 'E-mail': 'email', Name: 'lastName' } }],
     ['a column more', { mapping: { ...base.mapping, Phone: 'phone' } }],
@@ -24,6 +28,7 @@ describe('resumeKey', () => {
     ['other excluded rows', { excluded: [5] }],
     ['another default country', { defaultCountry: 'GB' }],
     ['onInvalidValue blank', { onInvalidValue: 'blank' }],
+    ['another maxRecordSize', { maxRecordSize: 8 * 1024 * 1024 }],
   ])('changes with %s', (_what, change) => {
     expect(resumeKey({ ...base, ...change })).not.toBe(resumeKey(base));
   });

@@ -287,12 +287,14 @@ describe('CSV records: broken files', () => {
     expect(error.place.line).toBe(1);
   });
 
-  it('refuses a record larger than 1 MiB', async () => {
+  it('makes a record larger than 1 MiB one invalid row, and reads on', async () => {
     const big = 'x'.repeat(1024 * 1024 + 10);
-    const error = (await caught(() => readAll(`email,notes\na@b.c,ok\nb@c.d,${big}\n`))) as ImportError;
-    expect(error.code).toBe('TOO_LARGE');
-    expect(error.place.line).toBe(3);
-    expect(error.hint).toBeTruthy();
+    const result = await readAll(`email,notes\na@b.c,ok\nb@c.d,${big}\nc@d.e,ok\n`);
+    expect(result.records.map((r) => [r.line, r.values, r.problems])).toEqual([
+      [2, ['a@b.c', 'ok'], undefined],
+      [3, ['', ''], ['record is larger than the 1 MiB limit (maxRecordSize)']],
+      [4, ['c@d.e', 'ok'], undefined],
+    ]);
   });
 
   it('rejects a PNG handed over as CSV', async () => {
