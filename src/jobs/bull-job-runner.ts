@@ -104,9 +104,12 @@ export class BullJobRunner implements JobRunner {
   private find(id: string): Promise<{ job: Job; state: JobState | 'unknown' } | null> {
     const kind = id.startsWith('analyze:') ? 'analyze' : 'import';
     return queueCall(this.target, `read job ${id}`, async () => {
+      // State first: a job that completes between the two reads is then seen as still active
+      // (and polled again), never as completed without its result.
+      const state = await this.queue(kind).getJobState(bullJobId(id));
       const job = await this.queue(kind).getJob(bullJobId(id));
       if (!job) return null;
-      return { job, state: await job.getState() };
+      return { job, state };
     });
   }
 }
