@@ -1,8 +1,8 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cleanupOlderThan, cleanupUpload, openContext, presign, upload, type Context } from '../../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { cleanupOlderThan, cleanupUpload, presign, upload, type Context } from '../../../src/index.js';
+import { useScratchContext } from '../../helpers/scratch-context.js';
 
 // cleanup with local storage (the S3 side runs in test/cli/s3.test.ts against s3rver).
 
@@ -11,14 +11,7 @@ let dir: string;
 let ctx: Context;
 const uploadsDir = () => path.join(dir, 'home', 'uploads');
 
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ci-cleanup-'));
-  ctx = openContext({ home: path.join(dir, 'home'), env: {} });
-});
-afterEach(async () => {
-  await ctx.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+useScratchContext('ci-cleanup-', (scratch) => ({ dir, ctx } = scratch));
 
 describe('cleanup (local storage)', () => {
   it('--file-id removes the stored file and the session', async () => {

@@ -1,9 +1,8 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   analyze,
   importContacts,
@@ -17,6 +16,7 @@ import {
   upload,
   type Context,
 } from '../../../src/index.js';
+import { useScratchContext } from '../../helpers/scratch-context.js';
 
 // The library as another Node program uses it: one function per step over a Context.
 
@@ -24,14 +24,7 @@ const FIXTURE = path.resolve(__dirname, '../../../fixtures/contacts.csv');
 let dir: string;
 let ctx: Context;
 
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ci-lib-'));
-  ctx = openContext({ home: path.join(dir, 'home'), env: {} });
-});
-afterEach(async () => {
-  await ctx.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+useScratchContext('ci-lib-', (scratch) => ({ dir, ctx } = scratch));
 
 describe('library API', () => {
   it('runs every step and reports progress', async () => {

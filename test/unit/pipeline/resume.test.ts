@@ -1,11 +1,11 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { analyze, history, importContacts, openContext, saveMapping, upload, type Context, type ImportOptions } from '../../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { analyze, history, importContacts, saveMapping, upload, type Context, type ImportOptions } from '../../../src/index.js';
 import { rejectionOf } from '../../helpers/import-error.js';
+import { useScratchContext } from '../../helpers/scratch-context.js';
 
 // Resuming through the library, with SQLite: a run cut off after some committed batches is
 // finished by the same call, and ends exactly as one uninterrupted run would.
@@ -13,14 +13,7 @@ import { rejectionOf } from '../../helpers/import-error.js';
 let dir: string;
 let ctx: Context;
 
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ci-resume-'));
-  ctx = openContext({ home: path.join(dir, 'home'), env: {} });
-});
-afterEach(async () => {
-  await ctx.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+useScratchContext('ci-resume-', (scratch) => ({ dir, ctx } = scratch));
 
 /** 60 rows: every 7th email invalid, every 11th a repeat of an earlier row, one row excluded. */
 function contactsCsv(): string {

@@ -1,23 +1,14 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { analyze, openContext, STORAGE_KEYS, upload, type Context, type UploadRecord } from '../../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { analyze, STORAGE_KEYS, upload, type Context, type UploadRecord } from '../../../src/index.js';
+import { useScratchContext } from '../../helpers/scratch-context.js';
 
 // The file kind is decided once, at upload, and kept in the upload record; later reads trust it.
 
 const FIXTURE = path.resolve(__dirname, '../../../fixtures/contacts.csv');
-let dir: string;
 let ctx: Context;
 
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ci-kind-'));
-  ctx = openContext({ home: path.join(dir, 'home'), env: {} });
-});
-afterEach(async () => {
-  await ctx.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+useScratchContext('ci-kind-', (scratch) => ({ ctx } = scratch));
 
 describe('the upload record carries the file kind', () => {
   it('is written at upload', async () => {
