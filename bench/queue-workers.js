@@ -88,12 +88,7 @@ export async function queueWorkers({ rows, files, out, env, pgUrl, redisUrl, log
       const started = performance.now();
       await Promise.all(
         fileIds.map(async (fileId) => {
-          await queueAnalysis(s.ctx, fileId);
-          await s.queue.submit('analyze', analysisJobId(fileId), { fileId });
-          await waitFor(s.queue, analysisJobId(fileId));
-          const { mapping } = await resolveMapping(s.ctx, await requireAnalysis(s.ctx, fileId), { auto: true });
-          await saveMapping(s.ctx, fileId, mapping);
-          await s.queue.submit('import', importJobId(fileId, {}), { fileId, options: {} });
+          await analyzeThenQueueImport(s, fileId);
           await waitFor(s.queue, importJobId(fileId, {}));
         }),
       );
@@ -103,18 +98,23 @@ export async function queueWorkers({ rows, files, out, env, pgUrl, redisUrl, log
     }
   }
 
+  /** Analyzes a file on the queue, maps it with the suggestions and queues its import. */
+  async function analyzeThenQueueImport(s, fileId) {
+    await queueAnalysis(s.ctx, fileId);
+    await s.queue.submit('analyze', analysisJobId(fileId), { fileId });
+    await waitFor(s.queue, analysisJobId(fileId));
+    const { mapping } = await resolveMapping(s.ctx, await requireAnalysis(s.ctx, fileId), { auto: true });
+    await saveMapping(s.ctx, fileId, mapping);
+    await s.queue.submit('import', importJobId(fileId, {}), { fileId, options: {} });
+  }
+
   /** kill -9 the worker importing a file; the time until another worker committed a batch of it. */
   async function deathToResume() {
     const s = await setup('death');
     try {
       const { fileId } = await upload(s.ctx, { path: csvs[0] });
       const first = s.startWorker();
-      await queueAnalysis(s.ctx, fileId);
-      await s.queue.submit('analyze', analysisJobId(fileId), { fileId });
-      await waitFor(s.queue, analysisJobId(fileId));
-      const { mapping } = await resolveMapping(s.ctx, await requireAnalysis(s.ctx, fileId), { auto: true });
-      await saveMapping(s.ctx, fileId, mapping);
-      await s.queue.submit('import', importJobId(fileId, {}), { fileId, options: {} });
+      await analyzeThenQueueImport(s, fileId);
       const second = s.startWorker();
       const runs = async () =>
         (await s.db.query(`SELECT owner, rows_done, total_rows, status FROM ${s.schema}.contact_imports`).catch(() => ({ rows: [] }))).rows;
