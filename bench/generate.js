@@ -70,16 +70,19 @@ function* easyRows(rows, seed) {
 const CITIES_EASY = ['Springfield', 'Berlin', 'São Paulo', 'Tokyo', 'Paris', 'Lagos', 'Kraków'];
 
 /**
- * Valid numbers of one country, each in the ways people write it: the country's example
- * mobile number with its last four digits drawn at random, kept when libphonenumber finds it valid.
+ * Valid numbers of one country, each in the ways people write it: numbers of the length of the
+ * country's example mobile number, its first digit kept and every other digit drawn at random,
+ * kept when libphonenumber finds them valid. The book is large enough that a phone text rarely
+ * repeats in the file (as in a real export), so no cache of whole numbers can flatter the code.
  */
-function phoneBook(country, random, size = 400) {
+function phoneBook(country, random, size = 20000) {
   const example = getExampleNumber(country, examples);
   const national = example.nationalNumber;
   const book = [];
-  for (let tries = 0; book.length < size && tries < size * 20; tries++) {
-    const tail = String(Math.floor(random() * 10000)).padStart(4, '0');
-    const candidate = parsePhoneNumberFromString(`${national.slice(0, -4)}${tail}`, country);
+  for (let tries = 0; book.length < size && tries < size * 30; tries++) {
+    let drawn = national[0];
+    while (drawn.length < national.length) drawn += Math.floor(random() * 10);
+    const candidate = parsePhoneNumberFromString(drawn, country);
     if (!candidate?.isValid()) continue;
     const nat = candidate.formatNational();
     const digits = nat.replace(/\D/g, '');
