@@ -1,26 +1,31 @@
 import {
-  getCountryCallingCode,
   isSupportedCountry,
   parsePhoneNumberFromString,
   type CountryCode,
   type PhoneNumber,
 } from 'libphonenumber-js';
+import { decisiveDigits, type PhoneForm } from './phone-decisive-digits.js';
 
 export type { CountryCode };
 
 /**
- * Plain 10-digit North American numbers ("(212) 555-0123", "212.555.0123", "+1 212 555 0123"):
- * libphonenumber takes ~20 µs to parse each, while their E.164 form is simply +1 and the ten
- * digits. Whether such a number is *valid* depends on its area code and exchange: the NANP
- * patterns in libphonenumber's metadata look at the first seven digits at most, so the
- * library's answer is asked once per seven-digit prefix and remembered. A unit test checks this
- * shortcut against the library. Anything else goes to libphonenumber.
+ * libphonenumber takes ~20 µs to parse and validate a number, and the numbers of a file are
+ * nearly all different. But a number written only with digits, an optional leading `+` and
+ * the punctuation ` ().-/` is, to libphonenumber, its digits and whether it has the `+`
+ * (no extension can be written with those characters), and its answer for those digits is
+ * decided by their count and the first few of them (decisiveDigits, from the metadata's
+ * patterns). So the answer is asked once per region, form, decisive digits and count, and
+ * remembered: invalid, or valid as "this calling code and the last n digits" (when the
+ * national number is not the digits' tail — a transform rule added digits — the key is
+ * remembered as "always ask"). Bounded so a file of random digits cannot grow it forever.
+ * A unit test compares this with plain libphonenumber on numbers of every country.
  */
-const NANP_PLAIN = /^(?:\+?1[ .-]?)?(?:\(([2-9]\d\d)\) ?|([2-9]\d\d)[ .-]?)(\d{3})[ .-]?(\d{4})$/;
-const nanpCountries = new Map<CountryCode, boolean>();
-/** Seven-digit NANP prefix → valid; bounded so a file of random digits cannot grow it forever. */
-const nanpValid = new Map<string, boolean>();
-const MAX_NANP_PREFIXES = 100_000;
+type Remembered = 'invalid' | 'ask' | { head: string; tail: number };
+const remembered = new Map<string, Remembered>();
+const MAX_REMEMBERED = 200_000;
+const PLAIN = /^\+?[0-9 ().\-/]+$/;
+/** libphonenumber reads no number longer than this. */
+const MAX_TEXT_LENGTH = 250;
 
 export type PhoneResult = { ok: true; value: string } | { ok: false; reason: string };
 
@@ -46,25 +51,50 @@ export function normalizePhone(raw: string, region: CountryCode): PhoneResult {
       reason: 'a number Excel turned into scientific notation, which lost digits; format the column as text and export again',
     };
   }
-  if (isNanp(region)) {
-    const m = NANP_PLAIN.exec(text);
-    if (m) {
-      const digits = `${m[1] ?? m[2]}${m[3]}${m[4]}`;
-      if (isValidNanp(digits, region, text.charCodeAt(0) === 0x2b /* + */)) return { ok: true, value: `+1${digits}` };
-      return { ok: false, reason: invalidReason(region) };
-    }
-  }
-  // extract: false — the whole cell must be the number, so "555-1234 / 555-9876" or prose
-  // is rejected rather than silently cut down to its first number.
-  let phone = parse(text, region);
-  if (!phone?.isValid() && text.startsWith('00')) {
-    // "00" is the international prefix in most of the world, but not in every default
-    // country (the US uses 011), where libphonenumber reads "0049 30 123456" as a national
-    // number and fails. No such national number is possible there, so retry it as "+49...".
-    phone = parse(`+${text.slice(2)}`, region);
-  }
-  if (!phone?.isValid()) return { ok: false, reason: invalidReason(region) };
+  const plain = PLAIN.test(text) && text.length <= MAX_TEXT_LENGTH && isSupportedCountry(region);
+  const digits = plain ? text.replace(/\D/g, '') : '';
+  // Other texts, and fewer than three digits (libphonenumber tells "12" from "1 2"), go to it
+  // as written.
+  if (digits.length < 3) return answer(parseValid(text, region), region);
+  const form: PhoneForm = text[0] === '+' ? '+' : text.startsWith('00') ? '00' : '';
+  const decisive = decisiveDigits(region, form, digits);
+  if (decisive === Number.POSITIVE_INFINITY) return answer(parseValid(text, region), region);
+  const key = `${region}${form}|${digits.slice(0, decisive)}|${digits.length}`;
+  const known = remembered.get(key);
+  if (known === 'invalid') return { ok: false, reason: invalidReason(region) };
+  if (known !== undefined && known !== 'ask') return { ok: true, value: known.head + digits.slice(digits.length - known.tail) };
+  const phone = parseValid(text, region);
+  if (known === undefined && remembered.size < MAX_REMEMBERED) remembered.set(key, shapeOf(phone, digits));
+  return answer(phone, region);
+}
+
+/**
+ * libphonenumber's valid reading of the whole text in `region`. extract: false — the whole
+ * cell must be the number, so "555-1234 / 555-9876" or prose is rejected rather than silently
+ * cut down to its first number.
+ */
+function parseValid(text: string, region: CountryCode): PhoneNumber | undefined {
+  const phone = parse(text, region);
+  if (phone?.isValid()) return phone;
+  if (!text.startsWith('00')) return undefined;
+  // "00" is the international prefix in most of the world, but not in every default
+  // country (the US uses 011), where libphonenumber reads "0049 30 123456" as a national
+  // number and fails. No such national number is possible there, so retry it as "+49...".
+  const retried = parse(`+${text.slice(2)}`, region);
+  return retried?.isValid() ? retried : undefined;
+}
+
+function answer(phone: PhoneNumber | undefined, region: CountryCode): PhoneResult {
+  if (!phone) return { ok: false, reason: invalidReason(region) };
   return { ok: true, value: phone.ext ? `${phone.number};ext=${phone.ext}` : phone.number };
+}
+
+/** What to remember of libphonenumber's answer for these digits. */
+function shapeOf(phone: PhoneNumber | undefined, digits: string): Remembered {
+  if (!phone) return 'invalid';
+  const tail = phone.nationalNumber.length;
+  if (phone.ext || tail > digits.length || phone.nationalNumber !== digits.slice(digits.length - tail)) return 'ask';
+  return { head: phone.number.slice(0, phone.number.length - tail), tail };
 }
 
 /** `5.55123E+09`, `5,55123E+09` (a European Excel), `1E+10`. */
@@ -79,32 +109,8 @@ function fromTelUri(text: string): string {
   return text.slice(4).replace(/;ext=/i, ' ext ');
 }
 
-function isNanp(country: CountryCode): boolean {
-  let nanp = nanpCountries.get(country);
-  if (nanp === undefined) {
-    nanp = getCountryCallingCode(country) === '1';
-    nanpCountries.set(country, nanp);
-  }
-  return nanp;
-}
-
 function invalidReason(region: CountryCode): string {
   return `not a valid phone number for ${region}`;
-}
-
-/**
- * libphonenumber's isValid for these ten digits read in `region` (written with +1, or without),
- * asked once per region, form and seven-digit prefix: the answer depends on the region for a
- * number written without +1 (each NANP country's own patterns).
- */
-function isValidNanp(digits: string, region: CountryCode, international: boolean): boolean {
-  const key = `${region}${international ? '+' : ' '}${digits.slice(0, 7)}`;
-  let valid = nanpValid.get(key);
-  if (valid === undefined) {
-    valid = parse(international ? `+1${digits}` : digits, region)?.isValid() ?? false;
-    if (nanpValid.size < MAX_NANP_PREFIXES) nanpValid.set(key, valid);
-  }
-  return valid;
 }
 
 function parse(text: string, defaultCountry: CountryCode): PhoneNumber | undefined {
