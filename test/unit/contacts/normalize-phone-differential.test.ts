@@ -1,0 +1,140 @@
+import {
+  getCountries,
+  getCountryCallingCode,
+  Metadata,
+  parsePhoneNumberFromString,
+  type CountryCode,
+  type PhoneNumber,
+} from 'libphonenumber-js';
+import examples from 'libphonenumber-js/mobile/examples';
+import { describe, expect, it } from 'vitest';
+import { normalizePhone, type PhoneResult } from '../../../src/contacts/normalize-phone.js';
+
+/** normalizePhone as it was before it remembered answers: libphonenumber on every text. */
+function reference(raw: string, region: CountryCode): PhoneResult {
+  const text = /^tel:/i.test(raw.trim()) ? raw.trim().slice(4).replace(/;ext=/i, ' ext ') : raw.trim();
+  if (/^[+-]?\d+(?:[.,]\d+)?e\+?\d+$/i.test(text)) {
+    return {
+      ok: false,
+      reason: 'a number Excel turned into scientific notation, which lost digits; format the column as text and export again',
+    };
+  }
+  const parse = (t: string): PhoneNumber | undefined =>
+    parsePhoneNumberFromString(t, { defaultCountry: region, extract: false });
+  let phone = parse(text);
+  if (!phone?.isValid() && text.startsWith('00')) phone = parse(`+${text.slice(2)}`);
+  if (!phone?.isValid()) return { ok: false, reason: `not a valid phone number for ${region}` };
+  return { ok: true, value: phone.ext ? `${phone.number};ext=${phone.ext}` : phone.number };
+}
+
+let seed = 20240611;
+const random = (n: number): number => {
+  seed = (seed * 1103515245 + 12345) % 2 ** 31;
+  return Math.floor((seed / 2 ** 31) * n);
+};
+const pick = <T>(list: readonly T[]): T => list[random(list.length)] as T;
+const randomDigits = (n: number): string => Array.from({ length: n }, () => random(10)).join('');
+
+/** Digits split at random places by the punctuation people use, the first group maybe in (). */
+function punctuate(digits: string): string {
+  let out = '';
+  let group = 0;
+  for (const d of digits) {
+    if (out && random(3) === 0) {
+      out += pick([' ', '-', '.', '/', ' - ', ') ', '(']);
+      group++;
+    }
+    out += d;
+  }
+  return group === 0 && random(2) === 0 ? `(${digits.slice(0, 3)}) ${digits.slice(3)}` : out;
+}
+
+/** Variants of a national number: each digit changed, each prefix with random tails, ±2 digits. */
+function variants(national: string): string[] {
+  const out = [national];
+  for (let i = 0; i < national.length; i++) {
+    out.push(national.slice(0, i) + random(10) + national.slice(i + 1));
+    for (let t = 0; t < 2; t++) out.push(national.slice(0, i + 1) + randomDigits(national.length - i - 1));
+  }
+  for (const delta of [-2, -1, 1, 2]) {
+    out.push(delta < 0 ? national.slice(0, delta) : national + randomDigits(delta));
+  }
+  return out;
+}
+
+const metadata = new Metadata() as unknown as {
+  selectNumberingPlan(c: string): void;
+  numberingPlan: { nationalPrefix(): string | undefined; IDDPrefix(): string; defaultIDDPrefix(): string | undefined };
+};
+
+function writings(country: CountryCode, national: string): Array<[string, CountryCode]> {
+  metadata.selectNumberingPlan(country);
+  const plan = metadata.numberingPlan;
+  const cc = getCountryCallingCode(country);
+  const trunk = plan.nationalPrefix() ?? '';
+  const foreign = pick<CountryCode>(['US', 'GB', 'DE', 'BR', 'JP', 'AR', 'AU', 'CN', 'RU', pick(getCountries())]);
+  metadata.selectNumberingPlan(foreign);
+  const foreignIdd = /^\d+$/.test(metadata.numberingPlan.IDDPrefix())
+    ? metadata.numberingPlan.IDDPrefix()
+    : (metadata.numberingPlan.defaultIDDPrefix() ?? '00');
+  const all: Array<[string, CountryCode]> = [
+    [national, country],
+    [punctuate(trunk + national), country],
+    [`+${cc}${national}`, foreign],
+    [`+${cc} ${punctuate(national)}`, country],
+    [`00${cc}${punctuate(national)}`, foreign],
+    [`00 ${cc} ${national}`, country],
+    [`${foreignIdd} ${cc} ${punctuate(national)}`, foreign],
+    [`011${cc}${national}`, 'US'],
+    [`${cc}${national}`, country],
+    [punctuate(national), foreign],
+  ];
+  // The national prefix (trunk) writing, and one or two others, keep the run to a few seconds.
+  return [all[1] as [string, CountryCode], pick(all), ...(random(2) ? [pick(all)] : [])];
+}
+
+describe('normalizePhone remembers exactly what libphonenumber answers', () => {
+  it('on numbers of every country, written every way, valid and not', () => {
+    let compared = 0;
+    let valid = 0;
+    for (const country of getCountries()) {
+      const example = (examples as Record<string, string>)[country];
+      const bases = [example ?? randomDigits(8), randomDigits(3 + random(12))];
+      for (const base of bases) {
+        for (const national of variants(base)) {
+          for (const [text, region] of writings(country, national)) {
+            const expected = reference(text, region);
+            expect(normalizePhone(text, region), `${text} in ${region}`).toEqual(expected);
+            compared++;
+            if (expected.ok) valid++;
+          }
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(20_000);
+    expect(valid).toBeGreaterThan(compared / 10);
+  });
+
+  it('on the North American prefixes libphonenumber singles out, and 7-digit local numbers', () => {
+    for (const region of ['US', 'CA', 'JM', 'AG', 'BS', 'PR', 'DO'] as const) {
+      for (const prefix of ['305', '505', '983', '523', '268', '242', '809', '876', '787', '800', '212']) {
+        for (let x = 200; x <= 999; x += 7) {
+          const line = randomDigits(4);
+          for (const text of [`${prefix}${x}${line}`, `1 ${prefix} ${x}-${line}`, `+1${prefix}${x}${line}`, `${x}-${line}`]) {
+            expect(normalizePhone(text, region), `${text} in ${region}`).toEqual(reference(text, region));
+          }
+        }
+      }
+    }
+  });
+
+  it('sends what is not digits and punctuation to libphonenumber as written', () => {
+    for (const text of ['12', '1 2', '+12', '+1 2', '  +44 20 7946 0958 ', '020 7946 0958 ext 12', '+1-800-FLOWERS',
+      '212 555 0147 #89', 'tel:+44-20-7946-0958', '5.55123E+09', '+0 12 345', '0 049 30 123456', '0049 30 123456',
+      '+(49) 30 123456', '++49 30 123456', '4930123456', `${'1'.repeat(251)}`]) {
+      for (const region of ['US', 'DE', 'GB', 'BR'] as const) {
+        expect(normalizePhone(text, region), `${text} in ${region}`).toEqual(reference(text, region));
+      }
+    }
+  });
+});
