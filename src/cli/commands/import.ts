@@ -34,7 +34,7 @@ export function addImportOptions(command: Command): Command {
     .option('--errors-out <file.csv>', 'write the rejected rows (original values, row number, fields, reasons) here (default: <home>/results/<importId>.rejected.csv)')
     .option('--imported-out <file.csv>', 'write the imported rows with their contact ids as CSV')
     .option('--max-invalid <n|p%>', 'abort with exit 3, writing nothing, when more rows than this are invalid', parseMaxInvalid)
-    .option('--batch-size <n>', 'rows per transaction and checkpoint (default 1000 on SQLite, 5000 on PostgreSQL)', parsePositiveInt)
+    .option('--batch-size <n>', 'rows per transaction and checkpoint (default 10000 on SQLite, 5000 on PostgreSQL)', parsePositiveInt)
     .option('--keep-upload', 'keep the stored file and its session (until TTL_SECONDS) instead of deleting them, e.g. to import it into another database');
 }
 
