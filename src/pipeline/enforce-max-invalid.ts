@@ -4,6 +4,7 @@ import type { ProgressListener } from '../types.js';
 import type { StoredAnalysis } from './stored-analysis.js';
 import type { UploadRecord } from './upload-record.js';
 import type { Context } from './context.js';
+import { worthACheckThread } from './check-thread.js';
 import { eachCheckedRow } from './each-checked-row.js';
 import { openFileRecords } from './open-file-records.js';
 
@@ -37,6 +38,7 @@ export async function enforceMaxInvalid(
       dedupe: false,
       signal: options.signal,
       interrupted: () => new ImportError('INTERRUPTED', 'import interrupted'),
+      thread: worthACheckThread(source.totalBytes),
     },
     {
       invalid() {
@@ -46,6 +48,7 @@ export async function enforceMaxInvalid(
         options.onProgress?.({ phase: 'validate', rows, bytes: source.bytesRead(), totalBytes: source.totalBytes });
       },
     },
+    'outcomes',
   );
   const percent = considered === 0 ? 0 : (invalid / considered) * 100;
   const over = 'count' in limit ? invalid > limit.count : percent > limit.percent;
