@@ -1,5 +1,7 @@
 import { Metadata, type CountryCode } from 'libphonenumber-js';
-import { fullMatchPrefix, leadingMatchPrefix } from './phone-pattern-prefix.js';
+import { leadingMatchPrefix, type PrefixDecider } from './phone-pattern-prefix.js';
+import { patternSetPrefix, type PatternTest } from './phone-pattern-set-prefix.js';
+import { PrefixMemo } from './prefix-memo.js';
 
 /**
  * How a number's digits were written: after a `+`, after a literal `00` (which normalizePhone
@@ -11,18 +13,28 @@ export type PhoneForm = '+' | '00' | '';
  * How many leading digits, with the number of digits, decide libphonenumber's parse and
  * isValid of a number written as `form` and `digits` in `region` (Infinity when the metadata
  * gives no such bound). Every pattern libphonenumber consults on the way is counted, at the
- * offset it is applied: the international prefix (IDD) of the region for a number without `+`,
- * the one to three digits of a calling code, the national prefix for parsing (and the digits
- * its transform rule captures), the region's calling code written without `+`, and for every
- * country sharing the calling code its national number pattern, type patterns and leading
- * digits (libphonenumber picks the country among them by the national number). Possible
- * lengths and the length limits depend on the length alone. The bound depends on the digits
- * only through digits it covers, so every number sharing those digits and length gets the same
- * bound and the same answer.
+ * offset it is applied, by what decides it for these very digits (phone-pattern-prefix.ts,
+ * phone-pattern-set-prefix.ts): the international prefix (IDD) of the region for a number
+ * without `+`, the one to three digits of a calling code, the national prefix for parsing
+ * (and the digits its transform rule captures), the region's calling code written without
+ * `+`, and for every country sharing the calling code its national number pattern, type
+ * patterns and leading digits (libphonenumber picks the country among them by the national
+ * number). Possible lengths and the length limits depend on the length alone. The bound
+ * depends on the digits only through digits it covers, so every number sharing those digits
+ * and length gets the same bound and the same answer — which also lets the bound itself be
+ * remembered per prefix (PrefixMemo): it is asked for every phone number of a file.
  */
 export function decisiveDigits(region: CountryCode, form: PhoneForm, digits: string): number {
-  if (form === '+') return international(digits);
-  if (form === '') return national(region, digits);
+  const scope = `${region}${form}|${digits.length}`;
+  const known = memo.get(scope, digits);
+  if (known >= 0) return known;
+  const decisive = form === '+' ? international(digits) : form === '' ? national(region, digits) : viaDoubleZero(region, digits);
+  memo.set(scope, digits, decisive);
+  return decisive;
+}
+
+/** normalizePhone reads `00…` in the region, and retries it as `+…`. */
+function viaDoubleZero(region: CountryCode, digits: string): number {
   return Math.max(national(region, digits), 2 + international(digits.slice(2)));
 }
 
@@ -31,6 +43,7 @@ type NumberingPlan = {
   callingCode(): string;
   IDDPrefix(): string;
   nationalPrefixForParsing(): string | undefined;
+  nationalPrefixTransformRule(): string | undefined;
   nationalNumberPattern(): string;
   leadingDigits(): string | undefined;
   type(type: string): { pattern(): string } | undefined;
@@ -55,18 +68,23 @@ const TYPES = [
   'SHARED_COST',
 ];
 
-/** A start-anchored pattern, compiled, and the digits that decide its match. */
-type Leading = { re: RegExp; reach: number };
-type Plan = { callingCode: string; idd: Leading; nationalPrefix: Leading | undefined };
-/** Countries sharing a calling code: the first is the one libphonenumber selects by the code. */
-type Group = { main: string; reach: number };
+/** A start-anchored pattern, compiled, and what decides its match. */
+type Leading = { re: RegExp; prefix: PrefixDecider };
+type Plan = { callingCode: string; idd: Leading; nationalPrefix: Leading | undefined; transformRule: string | undefined };
+/**
+ * Countries sharing a calling code: the first is the one libphonenumber selects by the code;
+ * `prefix` decides a national number's tests for all of them.
+ */
+type Group = { main: string; prefix: PrefixDecider };
 
 const metadata = new Metadata() as unknown as MetadataReader;
 const plans = new Map<string, Plan>();
 const groups = new Map<string, Group | null>();
+/** Bounded: a file of random digits would otherwise grow it with every number. */
+const memo = new PrefixMemo(1 << 18);
 
 function leading(pattern: string): Leading {
-  return { re: new RegExp(`^(?:${pattern})`), reach: leadingMatchPrefix(pattern) };
+  return { re: new RegExp(`^(?:${pattern})`), prefix: leadingMatchPrefix(pattern) };
 }
 
 function plan(country: string): Plan {
@@ -75,7 +93,12 @@ function plan(country: string): Plan {
     metadata.selectNumberingPlan(country);
     const np = metadata.numberingPlan;
     const prefix = np.nationalPrefixForParsing();
-    p = { callingCode: np.callingCode(), idd: leading(np.IDDPrefix()), nationalPrefix: prefix ? leading(prefix) : undefined };
+    p = {
+      callingCode: np.callingCode(),
+      idd: leading(np.IDDPrefix()),
+      nationalPrefix: prefix ? leading(prefix) : undefined,
+      transformRule: np.nationalPrefixTransformRule(),
+    };
     plans.set(country, p);
   }
   return p;
@@ -86,35 +109,45 @@ function group(callingCode: string): Group | null {
   let g = groups.get(callingCode);
   if (g === undefined) {
     const countries = metadata.getCountryCodesForCallingCode(callingCode);
-    g = countries ? { main: countries[0] as string, reach: Math.max(...countries.map(nationalNumberReach)) } : null;
+    g = countries ? { main: countries[0] as string, prefix: patternSetPrefix(nationalNumberTests(countries)) } : null;
     groups.set(callingCode, g);
   }
   return g;
 }
 
-/** Digits of a national number that decide its country, validity and type. */
-function nationalNumberReach(country: string): number {
-  metadata.selectNumberingPlan(country);
-  const np = metadata.numberingPlan;
-  const leadingDigits = np.leadingDigits();
-  let reach = Math.max(fullMatchPrefix(np.nationalNumberPattern()), leadingDigits ? leadingMatchPrefix(leadingDigits) : 0);
-  for (const type of TYPES) {
-    const pattern = np.type(type)?.pattern();
-    if (pattern) reach = Math.max(reach, fullMatchPrefix(pattern));
+/** What libphonenumber tests of a national number to pick its country, validity and type. */
+function nationalNumberTests(countries: readonly string[]): PatternTest[] {
+  const tests = new Map<string, PatternTest>();
+  const add = (pattern: string | undefined, whole: boolean): void => {
+    if (pattern) tests.set(`${whole ? '$' : '^'}${pattern}`, { pattern, whole });
+  };
+  for (const country of countries) {
+    metadata.selectNumberingPlan(country);
+    const np = metadata.numberingPlan;
+    add(np.leadingDigits(), false);
+    add(np.nationalNumberPattern(), true);
+    for (const type of TYPES) add(np.type(type)?.pattern(), true);
   }
-  return reach;
+  return [...tests.values()];
 }
 
 /**
  * Digits of `rest` that decide the national number found in it with `country`'s national
- * prefix for parsing: that prefix's match (whatever it strips, captures or transforms lies
- * within the match), then the national number after it.
+ * prefix for parsing: that prefix's match, `rest` itself as a national number (kept when the
+ * stripped one does not fit), and the national number after the prefix — the rest of `rest`,
+ * or with a transform rule, digits the match captured before it (the whole match is then
+ * covered: the bound counts from its end).
  */
 function afterNationalPrefix(country: string, g: Group, rest: string): number {
-  const prefix = plan(country).nationalPrefix;
-  if (!prefix) return g.reach;
-  const match = prefix.re.exec(rest);
-  return Math.max(prefix.reach, (match ? match[0].length : 0) + g.reach);
+  const p = plan(country);
+  const whole = g.prefix(rest);
+  if (!p.nationalPrefix) return whole;
+  const reach = Math.max(whole, p.nationalPrefix.prefix(rest));
+  const match = p.nationalPrefix.re.exec(rest);
+  if (!match) return reach;
+  const transformed = p.transformRule && match.length > 1 && match[match.length - 1];
+  const after = transformed ? rest.replace(p.nationalPrefix.re, p.transformRule ?? '') : rest.slice(match[0].length);
+  return Math.max(reach, match[0].length + g.prefix(after));
 }
 
 /** Digits after a `+` (or a stripped IDD): calling code, then its main country's national part. */
@@ -138,7 +171,7 @@ function national(region: CountryCode, digits: string): number {
   const p = plan(region);
   const g = group(p.callingCode);
   if (!g) return Number.POSITIVE_INFINITY;
-  let reach = p.idd.reach;
+  let reach = p.idd.prefix(digits);
   const idd = p.idd.re.exec(digits)?.[0].length ?? 0;
   if (idd > 0) {
     reach = Math.max(reach, idd + 1);

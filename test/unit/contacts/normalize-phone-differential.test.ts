@@ -9,6 +9,7 @@ import {
 import examples from 'libphonenumber-js/mobile/examples';
 import { describe, expect, it } from 'vitest';
 import { normalizePhone, type PhoneResult } from '../../../src/contacts/normalize-phone.js';
+import { decisiveDigits } from '../../../src/contacts/phone-decisive-digits.js';
 
 /** normalizePhone as it was before it remembered answers: libphonenumber on every text. */
 function reference(raw: string, region: CountryCode): PhoneResult {
@@ -62,6 +63,12 @@ function variants(national: string): string[] {
   return out;
 }
 
+/** `text` with its digits from the k-th on replaced by random ones, punctuation kept. */
+function withRandomDigitsFrom(text: string, k: number): string {
+  let seen = 0;
+  return text.replace(/\d/g, (d) => (seen++ < k ? d : String(random(10))));
+}
+
 const metadata = new Metadata() as unknown as {
   selectNumberingPlan(c: string): void;
   numberingPlan: { nationalPrefix(): string | undefined; IDDPrefix(): string; defaultIDDPrefix(): string | undefined };
@@ -113,6 +120,34 @@ describe('normalizePhone remembers exactly what libphonenumber answers', () => {
     }
     expect(compared).toBeGreaterThan(20_000);
     expect(valid).toBeGreaterThan(compared / 10);
+  });
+
+  it("on random numbers sharing a number's decisive digits and length, which the memo answers", () => {
+    let compared = 0;
+    let valid = 0;
+    for (const country of getCountries()) {
+      const example = (examples as Record<string, string>)[country];
+      for (const base of [example ?? randomDigits(8), randomDigits(4 + random(9)), ...variants(example ?? '').slice(1, 4)]) {
+        for (const [text, region] of writings(country, base)) {
+          const digits = text.replace(/\D/g, '');
+          if (!/^\+?[0-9 ().\-/]+$/.test(text) || digits.length < 3) continue;
+          const form = text[0] === '+' ? '+' : text.startsWith('00') ? '00' : '';
+          const k = decisiveDigits(region, form, digits);
+          if (k === Number.POSITIVE_INFINITY) continue;
+          expect(normalizePhone(text, region), `${text} in ${region}`).toEqual(reference(text, region));
+          for (let i = 0; i < 6; i++) {
+            const other = withRandomDigitsFrom(text, k);
+            expect(decisiveDigits(region, form, other.replace(/\D/g, '')), `${other} like ${text} in ${region}`).toBe(k);
+            const expected = reference(other, region);
+            expect(normalizePhone(other, region), `${other} like ${text} in ${region}`).toEqual(expected);
+            compared++;
+            if (expected.ok) valid++;
+          }
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(10_000);
+    expect(valid).toBeGreaterThan(compared / 5);
   });
 
   it('on the North American prefixes libphonenumber singles out, and 7-digit local numbers', () => {
