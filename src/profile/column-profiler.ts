@@ -1,4 +1,5 @@
 import type { ColumnStats } from '../types.js';
+import { hash53 } from './hash53.js';
 import { TypeTally } from './infer-type.js';
 import { counterSizeFor, UniqueCounter } from './unique-counter.js';
 
@@ -56,9 +57,11 @@ export class ColumnProfiler {
         continue;
       }
       state.filled++;
+      // Hashed once, for the type tally's memory and the distinct count alike.
+      const hash = hash53(value);
       // A value the type tally remembers is already counted, and already a sample if it is one.
-      if (state.types.add(value)) continue;
-      state.unique.add(value);
+      if (state.types.add(value, hash)) continue;
+      state.unique.addHash(hash);
       if (state.samples.length < MAX_SAMPLES) addSample(state.samples, value);
     }
   }

@@ -1,6 +1,8 @@
 const TWO_POW_32 = 4294967296;
 /** Linear counting is used while its estimate is below this many times the register count. */
 const LINEAR_COUNTING_LIMIT = 4;
+/** 2^-rank for every rank a register can hold (at most 53 - 4 + 1): count() sums them. */
+const INVERSE_POWERS = Float64Array.from({ length: 51 }, (_, rank) => 2 ** -rank);
 
 /**
  * HyperLogLog cardinality sketch over 53-bit hashes (see hash53). With the default precision
@@ -41,7 +43,7 @@ export class HyperLogLog {
     let zeros = 0;
     for (let i = 0; i < m; i++) {
       const r = this.registers[i] as number;
-      sum += 2 ** -r;
+      sum += INVERSE_POWERS[r]!;
       if (r === 0) zeros++;
     }
     // Linear counting (from the share of empty registers) is the more accurate estimate up to

@@ -1,4 +1,6 @@
 import type { InferredType } from '../types.js';
+import { hash53 } from './hash53.js';
+import { KnownTypes } from './known-types.js';
 
 /** Share of non-blank values that must agree on a type for the column to get it. */
 const MAJORITY = 0.9;
@@ -6,7 +8,6 @@ const MAJORITY = 0.9;
 // Cheap shape checks, not validation: profiling runs them on every cell of every row.
 const EMAIL = /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)*\.[^\s@.]{2,}$/;
 const NUMBER = /^[-+]?[$€£¥]?(?:(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?%?$/;
-const DIGITS_ONLY = /^\d+$/;
 const MONTH = '(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\\.?';
 const TIME = '(?:[T ]\\d{1,2}:\\d{2}(?::\\d{2}(?:\\.\\d+)?)?(?: ?[ap]\\.?m\\.?)?(?:Z|[+-]\\d{2}:?\\d{2})?)?';
 const DATE = new RegExp(
@@ -19,20 +20,30 @@ const DATE = new RegExp(
   ].join('|'),
   'i',
 );
+/** j, f, m, a, s, o, n, d: the first letters of MONTH, lower case. */
+const MONTH_INITIALS = [0x6a, 0x66, 0x6d, 0x61, 0x73, 0x6f, 0x6e, 0x64];
 // Digits with the separators people write phones with, optionally "+", and an extension.
 const PHONE = /^\+?[\d\s().\-/]+?(?:\s*(?:ext\.?|extension|x|#)\s*\d{1,6})?$/i;
 
-/** Distinct values whose type a TypeTally remembers. */
-const KNOWN_VALUES = 1024;
 /** Longer values are not remembered. */
 const KNOWN_MAX_LENGTH = 64;
 /** Lookups after which a TypeTally that hits less than half the time stops looking up. */
 const KNOWN_TRIAL = 4096;
 
+/** The types, each known in a TypeTally by its index here. */
+const TYPES: readonly InferredType[] = ['empty', 'text', 'email', 'number', 'date', 'phone'];
+const TYPE_CODES = Object.fromEntries(TYPES.map((type, code) => [type, code])) as Record<InferredType, number>;
+const EMPTY = TYPE_CODES.empty;
+const NUMBER_CODE = TYPE_CODES.number;
+
 /** Classifies one trimmed value by its shape. */
 export function inferType(trimmed: string): InferredType {
   if (trimmed === '') return 'empty';
   if (trimmed.includes('@')) return EMAIL.test(trimmed) ? 'email' : 'text';
+  // No number or phone opens with a letter, and a date only with a month's initial: most text
+  // (names, cities, titles) is told without running the expressions below.
+  const first = trimmed.charCodeAt(0) | 0x20; // lower case, for ASCII letters
+  if (first >= 0x61 && first <= 0x7a) return MONTH_INITIALS.includes(first) && DATE.test(trimmed) ? 'date' : 'text';
   if (NUMBER.test(trimmed)) {
     // "+15551234567" is a phone written without separators, not a signed number.
     return trimmed.charCodeAt(0) === 0x2b && isPhoneLength(trimmed) ? 'phone' : 'number';
@@ -40,6 +51,16 @@ export function inferType(trimmed: string): InferredType {
   if (DATE.test(trimmed)) return 'date';
   if (PHONE.test(trimmed) && isPhoneLength(trimmed)) return 'phone';
   return 'text';
+}
+
+/** A bare digit string of phone length, e.g. "5551234567". */
+function isPhoneLengthDigits(s: string): boolean {
+  if (s.length < 7 || s.length > 15) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
 }
 
 /** 7 to 15 digits before any extension: the range of real phone numbers (E.164 max 15). */
@@ -60,7 +81,8 @@ function isPhoneLength(s: string): boolean {
  * "(555) 123-4567" and "5551234567" still reads as phones.
  */
 export class TypeTally {
-  private readonly counts = new Map<InferredType, number>();
+  /** Values per type, indexed by the type's code (see TYPES). */
+  private readonly counts: number[] = TYPES.map(() => 0);
   private nonBlank = 0;
   private phoneLikeDigits = 0;
   /**
@@ -68,48 +90,48 @@ export class TypeTally {
    * and the regular expressions above cost more than a lookup. Dropped for a column whose
    * values rarely repeat, once that shows.
    */
-  private known: Map<string, InferredType> | null = new Map();
+  private known: KnownTypes | null = new KnownTypes();
   private lookups = 0;
   private hits = 0;
 
   /**
-   * Tallies one trimmed value. True when it is a value the tally remembers from before, so a
-   * caller counting distinct values need not hash it again.
+   * Tallies one trimmed value, whose hash53 a caller counting distinct values has already
+   * computed. True when it is a value the tally remembers from before, so that caller need not
+   * count it again.
    */
-  add(trimmed: string): boolean {
-    let type: InferredType | undefined;
+  add(trimmed: string, hash = hash53(trimmed)): boolean {
+    let code: number;
     let repeated = false;
     const known = this.known;
-    if (known === null) type = inferType(trimmed);
+    if (known === null) code = TYPE_CODES[inferType(trimmed)];
     else {
       this.lookups++;
-      type = known.get(trimmed);
-      if (type !== undefined) {
+      code = known.get(trimmed, hash);
+      if (code >= 0) {
         this.hits++;
         repeated = true;
       } else {
-        type = inferType(trimmed);
+        code = TYPE_CODES[inferType(trimmed)];
         // Long values rarely repeat, and would keep their text alive: they are not remembered.
-        if (known.size < KNOWN_VALUES && trimmed.length <= KNOWN_MAX_LENGTH) known.set(trimmed, type);
+        if (!known.full && trimmed.length <= KNOWN_MAX_LENGTH) known.set(trimmed, hash, code);
         else if (this.lookups >= KNOWN_TRIAL && this.hits * 2 < this.lookups) this.known = null;
       }
     }
-    if (type === 'empty') return repeated;
+    if (code === EMPTY) return repeated;
     this.nonBlank++;
-    this.counts.set(type, (this.counts.get(type) ?? 0) + 1);
-    if (type === 'number' && DIGITS_ONLY.test(trimmed) && isPhoneLength(trimmed)) {
-      this.phoneLikeDigits++;
-    }
+    this.counts[code]!++;
+    if (code === NUMBER_CODE && isPhoneLengthDigits(trimmed)) this.phoneLikeDigits++;
     return repeated;
   }
 
   result(): InferredType {
     if (this.nonBlank === 0) return 'empty';
     const need = MAJORITY * this.nonBlank;
-    const phones = this.counts.get('phone') ?? 0;
+    const phones = this.counts[TYPE_CODES.phone]!;
     if (phones > 0 && phones + this.phoneLikeDigits >= need) return 'phone';
-    for (const [type, count] of this.counts) {
-      if (count >= need) return type;
+    // At most one type can hold 90% of the values, so the order they are looked at is moot.
+    for (let code = 0; code < TYPES.length; code++) {
+      if (code !== EMPTY && this.counts[code]! >= need) return TYPES[code]!;
     }
     return 'text';
   }

@@ -36,10 +36,44 @@ describe('inferType', () => {
     ['.', 'text'],
     ['e5', 'text'],
     ['May', 'text'],
+    ['Sept. 1 2024', 'date'],
+    ['sep 1, 2024', 'date'],
+    ['DEC 25, 2024 10:00 pm', 'date'],
+    ['Oct 5th, 2024', 'date'],
+    ['x123', 'text'],
+    ['E5', 'text'],
+    ['Zürich', 'text'],
+    ['€5', 'number'],
+    ['¥1,000', 'number'],
   ];
   for (const [value, type] of cases) {
     it(`${JSON.stringify(value)} is ${type}`, () => expect(inferType(value)).toBe(type));
   }
+});
+
+describe('inferType on values opening with a letter (told without the number and phone expressions)', () => {
+  it('gives every letter-initial value the type the full sequence of checks gives', () => {
+    // The number and phone expressions of infer-type.ts, which such values skip.
+    const full = (v: string): string => {
+      const NUMBER = /^[-+]?[$€£¥]?(?:(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?%?$/;
+      const PHONE = /^\+?[\d\s().\-/]+?(?:\s*(?:ext\.?|extension|x|#)\s*\d{1,6})?$/i;
+      if (NUMBER.test(v)) return 'number';
+      if (PHONE.test(v)) return 'phone';
+      return 'not number or phone';
+    };
+    const words = ['Jan 3, 2024', 'January 31, 2024', 'feb 29 2024', 'Mar. 1, 2024', 'Apr 1st, 2024', 'Aug 12 2024', 'Nov 30, 2024 10:00',
+      'Dec 1, 2024T10:00Z', 'Berlin', 'x12', 'ext 5', 'e10', 'E-5', 'Infinity', 'NaN', 'a', 'Z', 'mayday', 'Octopus 1, 2024'];
+    for (const v of words) {
+      // No letter-initial value is a number or a phone…
+      expect(full(v)).toBe('not number or phone');
+      // …so its type is text or, from the date expression, date.
+      expect(['text', 'date']).toContain(inferType(v));
+    }
+    expect(words.filter((v) => inferType(v) === 'date')).toEqual([
+      'Jan 3, 2024', 'January 31, 2024', 'feb 29 2024', 'Mar. 1, 2024', 'Apr 1st, 2024', 'Aug 12 2024', 'Nov 30, 2024 10:00', 'Dec 1, 2024T10:00Z',
+      'Octopus 1, 2024', // MONTH takes any letters after a month's first three
+    ]);
+  });
 });
 
 describe('TypeTally', () => {
@@ -81,7 +115,10 @@ describe('TypeTally', () => {
       const t = new TypeTally();
       for (const v of values) t.add(v);
       expect(t.result()).toBe(tally(values));
-      expect((t as unknown as { counts: Map<string, number> }).counts).toEqual(counts);
+      // counts: values per type, indexed in the order of TYPES in infer-type.ts.
+      const codes = ['empty', 'text', 'email', 'number', 'date', 'phone'];
+      const tallied = (t as unknown as { counts: number[] }).counts;
+      expect(new Map(codes.map((type, i) => [type, tallied[i]!] as const).filter(([, n]) => n > 0))).toEqual(counts);
     }
   });
 });
