@@ -5,6 +5,7 @@ import {
   type PhoneNumber,
 } from 'libphonenumber-js';
 import { decisiveDigits, type PhoneForm } from './phone-decisive-digits.js';
+import { splitPhoneExtension } from './split-phone-extension.js';
 
 export type { CountryCode };
 
@@ -12,13 +13,15 @@ export type { CountryCode };
  * libphonenumber takes ~20 µs to parse and validate a number, and the numbers of a file are
  * nearly all different. But a number written only with digits, an optional leading `+` and
  * the punctuation ` ().-/` is, to libphonenumber, its digits and whether it has the `+`
- * (no extension can be written with those characters), and its answer for those digits is
- * decided by their count and the first few of them (decisiveDigits, from the metadata's
- * patterns). So the answer is asked once per region, form, decisive digits and count, and
- * remembered: invalid, or valid as "this calling code and the last n digits" (when the
- * national number is not the digits' tail — a transform rule added digits — the key is
- * remembered as "always ask"). Bounded so a file of random digits cannot grow it forever.
- * A unit test compares this with plain libphonenumber on numbers of every country.
+ * (no extension can be written with those characters; a number followed by an extension in
+ * a common form is read as such a text plus the extension, see splitPhoneExtension), and its
+ * answer for those digits is decided by their count and the first few of them
+ * (decisiveDigits, from the metadata's patterns). So the answer is asked once per region,
+ * form, decisive digits and count, and remembered: invalid, or valid as "this calling code
+ * and the last n digits" (when the national number is not the digits' tail — a transform rule
+ * added digits — the key is remembered as "always ask"). Bounded so a file of random digits
+ * cannot grow it forever. A unit test compares this with plain libphonenumber on numbers of
+ * every country, with and without extensions.
  */
 type Remembered = 'invalid' | 'ask' | { head: string; tail: number };
 const remembered = new Map<string, Remembered>();
@@ -51,14 +54,33 @@ export function normalizePhone(raw: string, region: CountryCode): PhoneResult {
       reason: 'a number Excel turned into scientific notation, which lost digits; format the column as text and export again',
     };
   }
-  const plain = PLAIN.test(text) && text.length <= MAX_TEXT_LENGTH && isSupportedCountry(region);
-  const digits = plain ? text.replace(/\D/g, '') : '';
-  // Other texts, and fewer than three digits (libphonenumber tells "12" from "1 2"), go to it
-  // as written.
-  if (digits.length < 3) return answer(parseValid(text, region), region);
+  if (text.length <= MAX_TEXT_LENGTH && isSupportedCountry(region)) {
+    if (PLAIN.test(text)) {
+      const known = rememberedAnswer(text, region);
+      if (known) return known;
+    } else {
+      // libphonenumber reads "<number> ext. 12" as its reading of "<number>" with the
+      // extension "12" (see splitPhoneExtension), so the number part is answered from memory.
+      const split = splitPhoneExtension(text);
+      const known = split && rememberedAnswer(split.number, region);
+      if (known) return known.ok ? { ok: true, value: `${known.value};ext=${split.ext}` } : known;
+    }
+  }
+  // Other texts go to libphonenumber as written.
+  return answer(parseValid(text, region), region);
+}
+
+/**
+ * normalizePhone's answer for a plain text (PLAIN), from memory (libphonenumber asked the first
+ * time a key is seen), or undefined when memory cannot tell: fewer than three digits
+ * (libphonenumber tells "12" from "1 2"), or digits the metadata bounds nothing for.
+ */
+function rememberedAnswer(text: string, region: CountryCode): PhoneResult | undefined {
+  const digits = text.replace(/\D/g, '');
+  if (digits.length < 3) return undefined;
   const form: PhoneForm = text[0] === '+' ? '+' : text.startsWith('00') ? '00' : '';
   const decisive = decisiveDigits(region, form, digits);
-  if (decisive === Number.POSITIVE_INFINITY) return answer(parseValid(text, region), region);
+  if (decisive === Number.POSITIVE_INFINITY) return undefined;
   const key = `${region}${form}|${digits.slice(0, decisive)}|${digits.length}`;
   const known = remembered.get(key);
   if (known === 'invalid') return { ok: false, reason: invalidReason(region) };

@@ -94,18 +94,18 @@ export function validateContact(
       else if (isValidEmail(email)) contact[key] = email;
       else fail(key, required, `${label} ${quoteValue(value)} is not a valid email address`, raw as string);
     } else if (type === 'phone') {
-      const { region, from } = phoneRegion(fields.country, options.defaultCountry);
-      const phone = normalizePhone(value, region);
+      const phone = normalizePhone(value, phoneRegion(fields.country, options.defaultCountry));
       if (phone.ok) contact[key] = phone.value;
-      else fail(key, required, `${label} ${quoteValue(value)} is ${phone.reason}${from}`, raw as string);
+      else fail(key, required, `${label} ${quoteValue(value)} is ${phone.reason}${regionSource(fields.country)}`, raw as string);
     } else {
       contact[key] = value;
     }
   }
 
-  const extra = { ...(blanked ? { blanked } : {}), ...(notes ? { notes } : {}) };
-  if (errors) return { contact: null, errors, ...extra };
-  return { contact: contact as Contact, errors: [], ...extra };
+  const result: ValidationResult = errors ? { contact: null, errors } : { contact: contact as Contact, errors: [] };
+  if (blanked) result.blanked = blanked;
+  if (notes) result.notes = notes;
+  return result;
 }
 
 /**
@@ -125,15 +125,23 @@ function valuesOf(value: string, type: SystemField['type']): string[] | undefine
 function isGood(value: string, type: SystemField['type'], country: string | undefined, defaultCountry: CountryCode): boolean {
   if (textProblem(value)) return false;
   if (type === 'email') return !emailProblem(value) && isValidEmail(normalizeEmail(value));
-  if (type === 'phone') return normalizePhone(value, phoneRegion(country, defaultCountry).region).ok;
+  if (type === 'phone') return normalizePhone(value, phoneRegion(country, defaultCountry)).ok;
   return true;
 }
 
 /** The row's country when its Country cell names one libphonenumber knows, else the default. */
-function phoneRegion(country: string | undefined, defaultCountry: CountryCode): { region: CountryCode; from: string } {
+function phoneRegion(country: string | undefined, defaultCountry: CountryCode): CountryCode {
   const text = country?.trim();
-  if (!text) return { region: defaultCountry, from: ' (the default country)' };
-  const code = countryCodeOf(text);
-  if (code) return { region: code, from: ` (the row's country ${quoteValue(text)})` };
-  return { region: defaultCountry, from: ` (the default country; the row's country ${quoteValue(text)} is not one known)` };
+  return (text ? countryCodeOf(text) : undefined) ?? defaultCountry;
+}
+
+/**
+ * Where phoneRegion took the region from, for the message of a failing number (built only
+ * then, not quoted for every row whose number is fine).
+ */
+function regionSource(country: string | undefined): string {
+  const text = country?.trim();
+  if (!text) return ' (the default country)';
+  if (countryCodeOf(text)) return ` (the row's country ${quoteValue(text)})`;
+  return ` (the default country; the row's country ${quoteValue(text)} is not one known)`;
 }

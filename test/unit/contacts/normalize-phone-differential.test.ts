@@ -100,6 +100,26 @@ function writings(country: CountryCode, national: string): Array<[string, Countr
   return [all[1] as [string, CountryCode], pick(all), ...(random(2) ? [pick(all)] : [])];
 }
 
+/**
+ * Extensions written the ways libphonenumber reads them (normalizePhone answers these from
+ * memory) and ways it reads differently or not at all (these go to it as written).
+ */
+const EXTENSIONS: Array<(digits: string) => string> = [
+  (d) => ` x${d}`, (d) => `x${d}`, (d) => ` X${d}`, (d) => `  x ${d}`, (d) => ` x. ${d}`, (d) => ` x-${d}`,
+  (d) => ` x:${d}`, (d) => ` x${d}#`, (d) => ` ext. ${d}`, (d) => ` ext ${d}`, (d) => `ext${d}`, (d) => ` EXT.${d}`,
+  (d) => ` Ext: ${d}`, (d) => ` ext - ${d}`, (d) => ` ext ${d}#`, (d) => ` extn ${d}`, (d) => ` EXTN.${d}`,
+  (d) => ` extension ${d}`, (d) => ` Extension: ${d}`, (d) => ` #${d}`, (d) => `#${d}`, (d) => ` # ${d}#`,
+  (d) => `;ext=${d}`, (d) => ` ;ext=${d}`, (d) => `;EXT=${d}`, (d) => `;Ext=${d}`,
+  // Not answered from memory: other separators, labels and digits, and what no label allows.
+  (d) => `, ext ${d}`, (d) => `\text ${d}`, (d) => ` ~${d}`, (d) => ` int ${d}`, (d) => ` xt ${d}`,
+  (d) => ` extensión ${d}`, (d) => ` extensio ${d}`, (d) => `,,${d}`, (d) => `,${d}`, (d) => `;${d}`,
+  (d) => ` ${d}#`, (d) => `-${d}#`, (d) => ` x\u00a0${d}`, (d) => `\u00a0x${d}`, (d) => ` ext.: ${d}`,
+  (d) => ` ext..${d}`, (d) => ` x..${d}`, (d) => ` #:.${d}`, (d) => ` x ${d} `, (d) => ` x${d}##`,
+  (d) => ` ext ${d}##`, (d) => ` x ${d}x`, (d) => ` x${d} x${d}`, (d) => ` ext ${d} ext ${d}`,
+  (d) => ` ;ext= ${d}`, (d) => `;ext=${d}#`, (d) => ` ext${d.replace(/\d/g, (c) => String.fromCharCode(0xff10 + Number(c)))}`,
+  (d) => ` доб ${d}`, (d) => ` anexo ${d}`, () => ` x`, () => ` ext.`, (d) => ` x ${d.slice(0, 1)} ${d.slice(1)}`,
+];
+
 describe('normalizePhone remembers exactly what libphonenumber answers', () => {
   it('on numbers of every country, written every way, valid and not', () => {
     let compared = 0;
@@ -168,6 +188,52 @@ describe('normalizePhone remembers exactly what libphonenumber answers', () => {
       '212 555 0147 #89', 'tel:+44-20-7946-0958', '5.55123E+09', '+0 12 345', '0 049 30 123456', '0049 30 123456',
       '+(49) 30 123456', '++49 30 123456', '4930123456', `${'1'.repeat(251)}`]) {
       for (const region of ['US', 'DE', 'GB', 'BR'] as const) {
+        expect(normalizePhone(text, region), `${text} in ${region}`).toEqual(reference(text, region));
+      }
+    }
+  });
+
+  it('on numbers of every country with an extension, in every form, valid and not', () => {
+    let compared = 0;
+    let valid = 0;
+    for (const country of getCountries()) {
+      const example = (examples as Record<string, string>)[country];
+      for (const base of [example ?? randomDigits(8), randomDigits(3 + random(12))]) {
+        for (const national of variants(base)) {
+          for (const [text, region] of writings(country, national)) {
+            const withExt = `${text}${pick(EXTENSIONS)(randomDigits(1 + random(22)))}`;
+            const expected = reference(withExt, region);
+            expect(normalizePhone(withExt, region), `${withExt} in ${region}`).toEqual(expected);
+            compared++;
+            if (expected.ok) valid++;
+          }
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(20_000);
+    expect(valid).toBeGreaterThan(compared / 20);
+  });
+
+  it('on every extension form at and past its digit limit, on valid and invalid numbers', () => {
+    const numbers: Array<[string, CountryCode]> = [
+      ['+1 539 831 9244', 'US'], ['(539) 831-9244', 'CA'], ['539.831.9244', 'US'], ['212 555 0147', 'US'],
+      ['555 123 4567', 'US'], ['99 99 99 99 99', 'FR'], ['01 23 45 67 89', 'FR'], ['0032 497 69 88 60', 'BE'],
+      ['0049 30 123456', 'US'], ['011 49 30 123456', 'US'], ['+44 20 7946 0958', 'DE'], ['020 7946 0958', 'GB'],
+      ['030 1234567', 'DE'], ['+7 912 345-67-89', 'RU'], ['8 (912) 345-67-89', 'RU'], ['+86 138 0013 8000', 'CN'],
+      ['+800 1234 5678', 'US'], ['+881 6 12345678', 'US'], ['12', 'US'], ['1 2', 'US'], ['123', 'US'], ['+', 'US'],
+      ['', 'US'], ['+1', 'US'], ['(', 'US'], ['2125550147-', 'US'], ['212-555-0147 ', 'US'],
+    ];
+    for (const [number, region] of numbers) {
+      for (const form of EXTENSIONS) {
+        for (const length of [1, 2, 6, 7, 9, 10, 15, 16, 20, 21]) {
+          const ext = form(randomDigits(length));
+          for (const text of [`${number}${ext}`, `tel:${number.replace(/ /g, '-')}${ext}`]) {
+            expect(normalizePhone(text, region), `${text} in ${region}`).toEqual(reference(text, region));
+          }
+        }
+      }
+      for (const ext of [';ext=12', ';EXT=12', ';ext=123456789012345678901', ';ext=', ';ext=12;ext=3', ' ext 12 x3']) {
+        const text = `tel:${number.replace(/ /g, '-')}${ext}`;
         expect(normalizePhone(text, region), `${text} in ${region}`).toEqual(reference(text, region));
       }
     }
