@@ -26,10 +26,10 @@ export interface CheckSetup {
  * phones) one-byte, which the checks' regular expressions read fastest.
  */
 export interface PackedRecords {
-  rows: Int32Array<ArrayBuffer>;
+  rows: Int32Array;
   texts: string[];
   /** Column-major: the length of column c's value in record i is at c * records + i. */
-  lengths: Uint32Array<ArrayBuffer>;
+  lengths: Uint32Array;
   /** The rare records with structural problems or error cells, by position in the batch. */
   extras: Array<{ at: number; problems?: string[]; cellErrors?: CellError[] }>;
 }

@@ -65,12 +65,16 @@ export interface RowLoopOptions {
   thread?: boolean;
 }
 
-/** Records per batch checked on the thread (or, while it is busy, on this one). */
-const BATCH_ROWS = 1000;
+/**
+ * Records per batch checked on the thread (or, while it is busy, on this one). Small batches,
+ * few of them ahead: a record waiting longer than a young-generation collection is promoted
+ * and costs a full one, and the waiting records are what the thread adds to memory.
+ */
+const BATCH_ROWS = 250;
 /** Batches the thread may have unanswered: one it works on, one waiting. */
 const THREAD_DEPTH = 2;
 /** Batches checked ahead of the one being handed to the sink, at most. */
-const MAX_AHEAD = 8;
+const MAX_AHEAD = 3;
 
 /**
  * The one row loop every step drives: read → shape (the reader) → map → validate and normalize
