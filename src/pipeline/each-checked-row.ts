@@ -131,26 +131,23 @@ export async function eachCheckedRow(
   // thread checks the batch itself, so both cores stay busy whichever is faster. Batches are
   // handed to the sink (and deduped) in file order.
   const thread = new CheckThread({ entries: plan.entries, rules, needs });
-  const ahead: Array<{ records: SourceRecord[]; answer: CheckedBatch | Promise<CheckedBatch> }> = [];
+  /** Batches in file order: checked here (their answer), or sent to the thread (answered in turn). */
+  const ahead: Array<{ records: SourceRecord[]; answer: CheckedBatch | 'sent' }> = [];
   let batch: SourceRecord[] = [];
   const check = (): void => {
     const toCheck = excluded ? batch.filter((r) => !excluded.has(r.row)) : batch;
-    let answer: CheckedBatch | Promise<CheckedBatch>;
     if (thread.pending < THREAD_DEPTH) {
-      const sent = thread.check(packRecords(toCheck, plan.entries));
-      // Awaited in turn below; until then a failure must not count as unhandled.
-      sent.catch(() => undefined);
-      answer = sent;
+      thread.send(packRecords(toCheck, plan.entries));
+      ahead.push({ records: batch, answer: 'sent' });
     } else {
-      answer = checkedBatch(toCheck.map((record) => checkRecord(record, plan, rules)), needs);
+      ahead.push({ records: batch, answer: checkedBatch(toCheck.map((record) => checkRecord(record, plan, rules)), needs) });
     }
-    ahead.push({ records: batch, answer });
     batch = [];
   };
   /** Hands the oldest batch checked to the sink; true when the sink is full. */
   const handOver = async (): Promise<boolean> => {
     const { records: sent, answer } = ahead.shift()!;
-    const { emails, checked } = await answer;
+    const { emails, checked } = answer === 'sent' ? await thread.next() : answer;
     let k = 0;
     for (const record of sent) {
       sink.read?.(record);

@@ -179,8 +179,17 @@ describe('eachCheckedRow on a checking thread', () => {
     const thread = new CheckThread({ entries: wide.entries, rules: { defaultCountry: 'US' }, needs: 'outcomes' });
     // Lengths past the end of the text: the thread cannot unpack the batch and throws.
     const broken = { rows: Int32Array.of(1), texts: [], lengths: new Uint32Array(4).fill(3), extras: [] };
-    await expect(thread.check(broken)).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringMatching(/row-checking thread failed/) });
-    await expect(thread.check(broken)).rejects.toMatchObject({ code: 'INTERNAL' });
+    thread.send(broken);
+    thread.send(broken);
+    await expect(thread.next()).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringMatching(/row-checking thread failed/) });
+    await expect(thread.next()).rejects.toMatchObject({ code: 'INTERNAL' });
     await thread.close();
+  });
+
+  it('answers a wait for a thread that was stopped with an INTERNAL error, not a hang', async () => {
+    const thread = new CheckThread({ entries: wide.entries, rules: { defaultCountry: 'US' }, needs: 'outcomes' });
+    const waiting = thread.next();
+    await thread.close();
+    await expect(waiting).rejects.toMatchObject({ code: 'INTERNAL' });
   });
 });
