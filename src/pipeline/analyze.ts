@@ -8,7 +8,6 @@ import { STORAGE_KEYS } from '../state/session-keys.js';
 import type { AnalysisSummary, ProgressListener } from '../types.js';
 import { AnalysisSample } from './analysis-sample.js';
 import type { Context } from './context.js';
-import { worthACheckThread } from './check-thread.js';
 import { eachCheckedRow } from './each-checked-row.js';
 import { openFileRecords } from './open-file-records.js';
 import { ProgressWriter } from './progress-writer.js';
@@ -59,14 +58,7 @@ export async function analyze(ctx: Context, fileId: string, options: AnalyzeOpti
 
     await eachCheckedRow(
       records,
-      {
-        plan,
-        defaultCountry: ctx.config.defaultCountry,
-        onInvalidValue: ctx.config.onInvalidValue,
-        signal,
-        interrupted: () => new ImportError('INTERRUPTED', 'analysis interrupted'),
-        thread: worthACheckThread(source.totalBytes),
-      },
+      { plan, defaultCountry: ctx.config.defaultCountry, onInvalidValue: ctx.config.onInvalidValue, signal, interrupted: () => new ImportError('INTERRUPTED', 'analysis interrupted') },
       {
         read(record) {
           totalRows++;
@@ -85,7 +77,6 @@ export async function analyze(ctx: Context, fileId: string, options: AnalyzeOpti
           return progress.tick(totalRows, source.bytesRead());
         },
       },
-      'outcomes',
     );
     onProgress?.({ phase: 'analyze', rows: totalRows, bytes: source.totalBytes, totalBytes: source.totalBytes });
 

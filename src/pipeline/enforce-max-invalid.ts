@@ -4,7 +4,6 @@ import type { ProgressListener } from '../types.js';
 import type { StoredAnalysis } from './stored-analysis.js';
 import type { UploadRecord } from './upload-record.js';
 import type { Context } from './context.js';
-import { worthACheckThread } from './check-thread.js';
 import { eachCheckedRow } from './each-checked-row.js';
 import { openFileRecords } from './open-file-records.js';
 
@@ -38,7 +37,6 @@ export async function enforceMaxInvalid(
       dedupe: false,
       signal: options.signal,
       interrupted: () => new ImportError('INTERRUPTED', 'import interrupted'),
-      thread: worthACheckThread(source.totalBytes),
     },
     {
       invalid() {
@@ -48,7 +46,6 @@ export async function enforceMaxInvalid(
         options.onProgress?.({ phase: 'validate', rows, bytes: source.bytesRead(), totalBytes: source.totalBytes });
       },
     },
-    'outcomes',
   );
   const percent = considered === 0 ? 0 : (invalid / considered) * 100;
   const over = 'count' in limit ? invalid > limit.count : percent > limit.percent;

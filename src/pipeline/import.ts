@@ -6,8 +6,7 @@ import type { ImportResult, OnDuplicate, ProgressListener } from '../types.js';
 import type { SourceRecord } from '../records/record-source.js';
 import { checkOutputPaths } from './check-output-paths.js';
 import type { Context } from './context.js';
-import { worthACheckThread } from './check-thread.js';
-import { eachCheckedRow, type ValidResult } from './each-checked-row.js';
+import { eachCheckedRow, type ValidRow } from './each-checked-row.js';
 import { enforceMaxInvalid, type MaxInvalid } from './enforce-max-invalid.js';
 import { lockImport } from './import-lock.js';
 import { ImportResults } from './import-results.js';
@@ -212,7 +211,7 @@ async function importLocked(ctx: Context, fileId: string, options: ImportOptions
 
     // Rows before the checkpoint are checked again (so dedupe sees them) but not counted again.
     let replaying = false;
-    const keep = (record: SourceRecord, checked: ValidResult): Promise<void> | undefined => {
+    const keep = (record: SourceRecord, checked: ValidRow): Promise<void> | undefined => {
       const pending = { row: record.row, values: record.values, contact: checked.contact };
       if (replaying) return replayed(pending);
       batch.push(pending);
@@ -223,8 +222,7 @@ async function importLocked(ctx: Context, fileId: string, options: ImportOptions
       await replay.add(pending);
       if (consumed === resumedFrom) await replay.flush();
     };
-    const loop = { plan, defaultCountry: ctx.config.defaultCountry, onInvalidValue: ctx.config.onInvalidValue, excluded, thread: worthACheckThread(source.totalBytes) };
-    await eachCheckedRow(source.records, loop, {
+    await eachCheckedRow(source.records, { plan, defaultCountry: ctx.config.defaultCountry, onInvalidValue: ctx.config.onInvalidValue, excluded }, {
       read() {
         replaying = consumed < resumedFrom;
         consumed++;
@@ -252,7 +250,7 @@ async function importLocked(ctx: Context, fileId: string, options: ImportOptions
         }
         return keep(record, checked);
       },
-    }, 'results');
+    });
     await send();
     await settle();
 
