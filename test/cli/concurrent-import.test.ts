@@ -166,8 +166,11 @@ describe.each(ENGINES)('two imports at once (%s)', (engine) => {
 
   it('two different files at once: both succeed, every contact stored once, under its own import', async () => {
     const db = freshDatabase(engine);
-    const a = spawnCli(importArgs(files.alpha, db, homeFor(files.alpha)), { cwd });
-    const b = spawnCli(importArgs(files.beta, db, homeFor(files.beta)), { cwd });
+    // Small batches: an import of 10,000 rows otherwise takes less time than a busy machine
+    // may take to start the other process, and the two would never be seen running together.
+    const small = (args: string[]) => [...args, '--batch-size', '25'];
+    const a = spawnCli(small(importArgs(files.alpha, db, homeFor(files.alpha))), { cwd });
+    const b = spawnCli(small(importArgs(files.beta, db, homeFor(files.beta))), { cwd });
     // They did run side by side: both unfinished, both past their first batch, at one moment.
     await until('both imports to be under way together', async () => {
       const running = await db.query("SELECT rows_done FROM contact_imports WHERE status = 'running'");
