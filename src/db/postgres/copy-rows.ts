@@ -41,8 +41,8 @@ export function copyCell(value: CopyValue): string {
  * Runs `sql` (a `COPY … FROM STDIN` statement) with `data` as its input and resolves with the
  * number of rows the server took. On any failure the COPY is aborted and the error rethrown.
  */
-export async function copyRows(client: PgClient, sql: string, data: string): Promise<number> {
+export async function copyRows(client: PgClient, sql: string, data: string | Buffer): Promise<number> {
   const stream = (client as unknown as pg.ClientBase).query(copyFrom(sql));
-  await pipeline(Readable.from([Buffer.from(data, 'utf8')]), stream);
+  await pipeline(Readable.from([typeof data === 'string' ? Buffer.from(data, 'utf8') : data]), stream);
   return stream.rowCount;
 }

@@ -7,6 +7,7 @@ import type { BatchOptions } from '../engine.js';
 import { FIELD_COLUMNS } from '../field-columns.js';
 import { fieldText } from '../field-text.js';
 import { quoteIdent } from '../table-name.js';
+import { CopyBuffer } from './copy-buffer.js';
 import { copyCell, copyRows } from './copy-rows.js';
 import { parseNumberList } from './parse-number-list.js';
 import type { PgClient } from './pg-client.js';
@@ -68,9 +69,9 @@ export class PostgresBatchWriter {
     // crash can only lose whole batches, which the resumed run writes again. finishImport
     // commits synchronously, flushing every batch before it.
     else await client.query('SET LOCAL synchronous_commit TO OFF');
-    let data = '';
-    for (let i = 0; i < batch.length; i++) data += stagingLine(batch[i]!.contact, i, rounds.roundOf[i]!);
-    await copyRows(client, statements.copy, data);
+    const data = new CopyBuffer();
+    for (let i = 0; i < batch.length; i++) data.append(stagingLine(batch[i]!.contact, i, rounds.roundOf[i]!));
+    await copyRows(client, statements.copy, data.bytes());
     const written: WrittenRow[] = batch.map(() => ({ outcome: 'existing', id: null }));
     // Normally one round; an email repeated within the batch goes in a later round, so it
     // meets its first occurrence as an existing row, exactly as row-by-row writing would.
