@@ -31,6 +31,14 @@ export class MissedBeforeImage extends Error {
   }
 }
 
+/** A batch as PostgresBatchWriter.encode gives it to write(). */
+export interface EncodedBatch {
+  /** The staging table's COPY input (text format). */
+  data: Buffer;
+  /** How many INSERT rounds the batch needs (1 unless an email repeats in it). */
+  rounds: number;
+}
+
 interface Statements {
   copy: string;
   skip: string;
@@ -55,27 +63,38 @@ export class PostgresBatchWriter {
     this.statements = prepare(t, changes);
   }
 
-  /** Refused before anything is sent, with the row, rather than by the server in the middle of a COPY. */
-  static check(batch: ContactToWrite[]): void {
-    for (const { row, contact } of batch) checkStorable(row, contact);
+  /**
+   * The batch's COPY input, once for all its attempts. A row PostgreSQL cannot store is refused
+   * here, before anything is sent, with the row, rather than by the server in the middle of a
+   * COPY. Each line is checked whole: escaping only rewrites ASCII characters and tabs part the
+   * values, so a line has a NUL or a lone surrogate exactly when one of its values does; only
+   * then are the values checked one by one, for the message.
+   */
+  static encode(batch: ContactToWrite[]): EncodedBatch {
+    const { roundOf, rounds } = splitRounds(batch);
+    const data = new CopyBuffer();
+    for (let i = 0; i < batch.length; i++) {
+      const { row, contact } = batch[i]!;
+      const line = stagingLine(contact, i, roundOf[i]!);
+      if (textProblem(line)) checkStorable(row, contact);
+      data.append(line);
+    }
+    return { data: data.bytes(), rounds };
   }
 
-  async write(batch: ContactToWrite[], options: BatchOptions, now: string): Promise<WrittenRow[]> {
+  async write(batch: ContactToWrite[], encoded: EncodedBatch, options: BatchOptions, now: string): Promise<WrittenRow[]> {
     const { client, statements } = this;
-    const rounds = splitRounds(batch);
     const overwrite = options.onDuplicate === 'update';
     if (this.dryRun) await client.query(`TRUNCATE ${STAGING}`);
     // A batch need not wait for its WAL flush: its checkpoint commits with it, so a server
     // crash can only lose whole batches, which the resumed run writes again. finishImport
     // commits synchronously, flushing every batch before it.
     else await client.query('SET LOCAL synchronous_commit TO OFF');
-    const data = new CopyBuffer();
-    for (let i = 0; i < batch.length; i++) data.append(stagingLine(batch[i]!.contact, i, rounds.roundOf[i]!));
-    await copyRows(client, statements.copy, data.bytes());
+    await copyRows(client, statements.copy, encoded.data);
     const written: WrittenRow[] = batch.map(() => ({ outcome: 'existing', id: null }));
     // Normally one round; an email repeated within the batch goes in a later round, so it
     // meets its first occurrence as an existing row, exactly as row-by-row writing would.
-    for (let round = 0; round < rounds.rounds; round++) {
+    for (let round = 0; round < encoded.rounds; round++) {
       const params = [options.importId, now, round];
       const captured = new Set<number>();
       if (overwrite) {
