@@ -188,6 +188,9 @@ describe('values PostgreSQL cannot store', () => {
   it.each([
     ['a NUL character', { notes: 'a\u0000b' }, 'Notes contains a NUL character, which PostgreSQL cannot store'],
     ['a lone surrogate', { city: 'x\uD800' }, 'City contains invalid Unicode, which PostgreSQL cannot store'],
+    // Checked a line at a time: the tab between them keeps two halves in two values from pairing up.
+    ['halves of a surrogate pair in two values', { city: 'x\uD83D', state: '\uDE42y' }, 'City contains invalid Unicode, which PostgreSQL cannot store'],
+    ['a lone low surrogate in the last value', { notes: '\uDE42' }, 'Notes contains invalid Unicode, which PostgreSQL cannot store'],
   ])('refuses %s before sending anything, naming the row', async (_what, fields, message) => {
     const store = await openStore();
     const bad = batch({ email: 'ok@x.co', firstName: 'Ok' }, { email: 'bad@x.co', firstName: 'Bad', ...fields });

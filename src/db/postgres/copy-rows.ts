@@ -11,35 +11,38 @@ const SPECIAL_ALL = /[\\\n\r\t]/g;
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 /**
- * Encodes rows in COPY's text format: tab-separated, newline-terminated, NULL as \N, and
- * backslash, tab, newline and carriage return backslash-escaped, which is everything that
- * format gives a meaning to (a literal "\." is escaped too, so it never ends the data early).
- * Values must be valid Unicode without NUL (see textProblem): text format cannot carry NUL.
+ * Encodes rows in COPY's text format: tab-separated, newline-terminated, each value as
+ * copyCell writes it.
  */
 export function encodeCopyText(rows: readonly (readonly CopyValue[])[]): string {
-  const lines: string[] = new Array(rows.length);
-  for (let r = 0; r < rows.length; r++) {
-    const row = rows[r]!;
-    const cells: string[] = new Array(row.length);
-    for (let c = 0; c < row.length; c++) {
-      const value = row[c];
-      if (value === null || value === undefined) cells[c] = '\\N';
-      else {
-        const text = typeof value === 'string' ? value : String(value);
-        cells[c] = SPECIAL.test(text) ? text.replace(SPECIAL_ALL, (ch) => ESCAPES[ch]!) : text;
-      }
-    }
-    lines[r] = `${cells.join('\t')}\n`;
+  let text = '';
+  for (const row of rows) {
+    let line = '';
+    for (let c = 0; c < row.length; c++) line += c === 0 ? copyCell(row[c]) : `\t${copyCell(row[c])}`;
+    text += `${line}\n`;
   }
-  return lines.join('');
+  return text;
+}
+
+/**
+ * One value in COPY's text format: NULL as \N, and backslash, tab, newline and carriage
+ * return backslash-escaped, which is everything that format gives a meaning to (a literal
+ * "\." is escaped too, so it never ends the data early). Values must be valid Unicode without
+ * NUL (see textProblem): text format cannot carry NUL. Callers building lines themselves (the
+ * batch writer, thousands of rows a batch) concatenate these rather than arrays of cells.
+ */
+export function copyCell(value: CopyValue): string {
+  if (value === null || value === undefined) return '\\N';
+  const text = typeof value === 'string' ? value : String(value);
+  return SPECIAL.test(text) ? text.replace(SPECIAL_ALL, (ch) => ESCAPES[ch]!) : text;
 }
 
 /**
  * Runs `sql` (a `COPY … FROM STDIN` statement) with `data` as its input and resolves with the
  * number of rows the server took. On any failure the COPY is aborted and the error rethrown.
  */
-export async function copyRows(client: PgClient, sql: string, data: string): Promise<number> {
+export async function copyRows(client: PgClient, sql: string, data: string | Buffer): Promise<number> {
   const stream = (client as unknown as pg.ClientBase).query(copyFrom(sql));
-  await pipeline(Readable.from([Buffer.from(data, 'utf8')]), stream);
+  await pipeline(Readable.from([typeof data === 'string' ? Buffer.from(data, 'utf8') : data]), stream);
   return stream.rowCount;
 }

@@ -7,7 +7,9 @@ import type { BatchOptions } from '../engine.js';
 import { FIELD_COLUMNS } from '../field-columns.js';
 import { fieldText } from '../field-text.js';
 import { quoteIdent } from '../table-name.js';
-import { copyRows, encodeCopyText, type CopyValue } from './copy-rows.js';
+import { CopyBuffer } from './copy-buffer.js';
+import { copyCell, copyRows } from './copy-rows.js';
+import { parseNumberList } from './parse-number-list.js';
 import type { PgClient } from './pg-client.js';
 
 /** Session-private (temporary) table each batch is COPYed into before one set-based INSERT. */
@@ -27,6 +29,14 @@ export class MissedBeforeImage extends Error {
   constructor() {
     super('another import kept inserting the same contacts while this batch ran');
   }
+}
+
+/** A batch as PostgresBatchWriter.encode gives it to write(). */
+export interface EncodedBatch {
+  /** The staging table's COPY input (text format). */
+  data: Buffer;
+  /** How many INSERT rounds the batch needs (1 unless an email repeats in it). */
+  rounds: number;
 }
 
 interface Statements {
@@ -53,41 +63,54 @@ export class PostgresBatchWriter {
     this.statements = prepare(t, changes);
   }
 
-  /** Refused before anything is sent, with the row, rather than by the server in the middle of a COPY. */
-  static check(batch: ContactToWrite[]): void {
-    for (const { row, contact } of batch) checkStorable(row, contact);
+  /**
+   * The batch's COPY input, once for all its attempts. A row PostgreSQL cannot store is refused
+   * here, before anything is sent, with the row, rather than by the server in the middle of a
+   * COPY. Each line is checked whole: escaping only rewrites ASCII characters and tabs part the
+   * values, so a line has a NUL or a lone surrogate exactly when one of its values does; only
+   * then are the values checked one by one, for the message.
+   */
+  static encode(batch: ContactToWrite[]): EncodedBatch {
+    const { roundOf, rounds } = splitRounds(batch);
+    const data = new CopyBuffer();
+    for (let i = 0; i < batch.length; i++) {
+      const { row, contact } = batch[i]!;
+      const line = stagingLine(contact, i, roundOf[i]!);
+      if (textProblem(line)) checkStorable(row, contact);
+      data.append(line);
+    }
+    return { data: data.bytes(), rounds };
   }
 
-  async write(batch: ContactToWrite[], options: BatchOptions, now: string): Promise<WrittenRow[]> {
+  async write(batch: ContactToWrite[], encoded: EncodedBatch, options: BatchOptions, now: string): Promise<WrittenRow[]> {
     const { client, statements } = this;
-    const rounds = splitRounds(batch);
     const overwrite = options.onDuplicate === 'update';
     if (this.dryRun) await client.query(`TRUNCATE ${STAGING}`);
     // A batch need not wait for its WAL flush: its checkpoint commits with it, so a server
     // crash can only lose whole batches, which the resumed run writes again. finishImport
     // commits synchronously, flushing every batch before it.
     else await client.query('SET LOCAL synchronous_commit TO OFF');
-    const data = encodeCopyText(batch.map(({ contact }, i) => stagingRow(contact, i, rounds.roundOf[i]!)));
-    await copyRows(client, statements.copy, data);
+    await copyRows(client, statements.copy, encoded.data);
     const written: WrittenRow[] = batch.map(() => ({ outcome: 'existing', id: null }));
     // Normally one round; an email repeated within the batch goes in a later round, so it
     // meets its first occurrence as an existing row, exactly as row-by-row writing would.
-    for (let round = 0; round < rounds.members.length; round++) {
+    for (let round = 0; round < encoded.rounds; round++) {
       const params = [options.importId, now, round];
-      const captured = new Set<string>();
+      const captured = new Set<number>();
       if (overwrite) {
-        for (const image of (await client.query<{ contact_id: string }>(statements.capture, params)).rows) captured.add(String(image.contact_id));
+        for (const id of parseNumberList((await client.query<{ ids: string | null }>(statements.capture, params)).rows[0]?.ids)) captured.add(id);
       }
-      const result = await client.query<{ email: string; id: string; inserted?: boolean }>(overwrite ? statements.update : statements.skip, params);
-      const indexOf = new Map(rounds.members[round]!.map((i) => [batch[i]!.contact.email, i]));
-      for (const returned of result.rows) {
-        const i = indexOf.get(returned.email);
-        // Only rows the statement wrote come back: the rest were left alone ('existing').
-        if (i === undefined) continue;
-        const updated = returned.inserted === false;
+      // Only rows the statement wrote come back, as (batch index, id, 1 if inserted) triples
+      // for an update and pairs for a skip: the rest were left alone ('existing').
+      const list = parseNumberList((await client.query<{ written: string | null }>(overwrite ? statements.update : statements.skip, params)).rows[0]?.written);
+      const step = overwrite ? 3 : 2;
+      for (let k = 0; k + step <= list.length; k += step) {
+        const i = list[k]!;
+        const id = list[k + 1]!;
+        const updated = overwrite && list[k + 2] === 0;
         // Inserted by another import between the before-image and the upsert.
-        if (updated && !captured.has(String(returned.id))) throw new MissedBeforeImage();
-        written[i] = { outcome: updated ? 'updated' : 'inserted', id: Number(returned.id) };
+        if (updated && !captured.has(id)) throw new MissedBeforeImage();
+        written[i] = { outcome: updated ? 'updated' : 'inserted', id };
       }
     }
     return written;
@@ -97,53 +120,67 @@ export class PostgresBatchWriter {
 function prepare(t: string, changes: string): Statements {
   const image = BEFORE_IMAGE_COLUMNS.map((column) => `'${column}', t.${quoteIdent(column)}`);
   const select = SYSTEM_FIELDS.map((field) => (field.key === 'firstName' ? `COALESCE(${quoteIdent(FIELD_COLUMNS[field.key])}, '')` : quoteIdent(FIELD_COLUMNS[field.key])));
-  // ORDER BY ord gives ids in batch order, as row-by-row inserts would.
-  const insert = `INSERT INTO ${t} AS t (${COLUMNS.join(', ')}, import_id, created_at, updated_at)
+  // ORDER BY ord gives ids in batch order, as row-by-row inserts would. The rows written come
+  // back as one text value, each as its batch index, its id and, from writtenAlso, whether it
+  // was inserted. The index (ord) is looked up by email (unique within a round) in one jsonb
+  // object the uncorrelated subquery builds once: a join with the staging table instead is
+  // planned without statistics (temporary tables are never autovacuumed or analyzed) and can
+  // be a nested loop: 5000 × 5000 comparisons, two seconds for a batch when it was.
+  const ords = `(SELECT jsonb_object_agg(email, ord) FILTER (WHERE email IS NOT NULL) FROM ${STAGING} WHERE round = $3::int)`;
+  const insert = (conflict: string, returning: string, writtenAlso: string): string => `WITH written AS (INSERT INTO ${t} AS t (${COLUMNS.join(', ')}, import_id, created_at, updated_at)
     SELECT ${select.join(', ')}, $1::text, $2::timestamptz, $2::timestamptz
-    FROM ${STAGING} WHERE round = $3::int ORDER BY ord`;
+    FROM ${STAGING} WHERE round = $3::int ORDER BY ord
+    ${conflict} RETURNING ${returning})
+    SELECT string_agg((${ords} ->> w.email) || ',' || w.id::text${writtenAlso}, ',') AS written FROM written AS w`;
   // An empty incoming field keeps the stored value; import_id and created_at are never touched.
   const sets = OTHER_COLUMNS.map((c) => `${c} = COALESCE(NULLIF(EXCLUDED.${c}, ''), t.${c})`);
   return {
     copy: `COPY ${STAGING} (ord, round, ${COLUMNS.join(', ')}) FROM STDIN`,
-    skip: `${insert} ON CONFLICT (email) DO NOTHING RETURNING email, id`,
+    skip: insert('ON CONFLICT (email) DO NOTHING', 't.email, t.id', ''),
     // xmax is 0 on a freshly inserted row. The row version an ON CONFLICT update writes
     // carries, in xmax, the row lock the statement took on the existing row first, so it is
     // never 0 there (also inside savepoints and for rows this transaction inserted earlier:
     // test/integration/contact-store.test.ts covers each case).
-    update: `${insert} ON CONFLICT (email) DO UPDATE SET ${sets.join(', ')}, updated_at = EXCLUDED.updated_at
-    RETURNING email, id, (t.xmax = 0) AS inserted`,
+    update: insert(
+      `ON CONFLICT (email) DO UPDATE SET ${sets.join(', ')}, updated_at = EXCLUDED.updated_at`,
+      't.email, t.id, (t.xmax = 0) AS inserted',
+      ` || CASE WHEN w.inserted THEN ',1' ELSE ',0' END`,
+    ),
     // Locks the contacts it images, so the upsert that follows writes over exactly those values.
     // The first image an import keeps of a contact wins; after_updated_at follows its last write.
-    capture: `INSERT INTO ${changes} AS c (import_id, contact_id, before, after_updated_at)
+    capture: `WITH captured AS (INSERT INTO ${changes} AS c (import_id, contact_id, before, after_updated_at)
     SELECT $1::text, t.id, jsonb_build_object(${image.join(', ')}), $2::timestamptz
     FROM ${t} AS t JOIN ${STAGING} AS s ON s.email = t.email WHERE s.round = $3::int
     FOR UPDATE OF t
     ON CONFLICT (import_id, contact_id) DO UPDATE SET after_updated_at = EXCLUDED.after_updated_at
-    RETURNING contact_id`,
+    RETURNING contact_id)
+    SELECT string_agg(contact_id::text, ',') AS ids FROM captured`,
   };
 }
 
 /** Which round each row of a batch goes in: the n-th occurrence of an email in round n. */
-function splitRounds(batch: ContactToWrite[]): { roundOf: number[]; members: number[][] } {
+function splitRounds(batch: ContactToWrite[]): { roundOf: number[]; rounds: number } {
   const seen = new Map<string, number>();
-  const roundOf: number[] = [];
-  const members: number[][] = [];
-  batch.forEach(({ contact }, i) => {
-    const round = seen.get(contact.email) ?? 0;
-    seen.set(contact.email, round + 1);
-    roundOf.push(round);
-    (members[round] ??= []).push(i);
-  });
-  return { roundOf, members };
+  const roundOf: number[] = new Array(batch.length);
+  let rounds = batch.length > 0 ? 1 : 0;
+  for (let i = 0; i < batch.length; i++) {
+    const { email } = batch[i]!.contact;
+    const round = seen.get(email) ?? 0;
+    seen.set(email, round + 1);
+    roundOf[i] = round;
+    if (round >= rounds) rounds = round + 1;
+  }
+  return { roundOf, rounds };
 }
 
-function stagingRow(contact: Contact, ord: number, round: number): CopyValue[] {
-  const row: CopyValue[] = [ord, round];
+/** A staging table line, concatenated (no array of cells a row: a batch has thousands). */
+function stagingLine(contact: Contact, ord: number, round: number): string {
+  let line = `${ord}\t${round}`;
   for (const field of SYSTEM_FIELDS) {
     // Email stays as given (null only reaches here from a broken caller, and NOT NULL says so).
-    row.push(field.key === 'email' ? contact.email : fieldText(contact[field.key]));
+    line += `\t${copyCell(field.key === 'email' ? contact.email : fieldText(contact[field.key]))}`;
   }
-  return row;
+  return `${line}\n`;
 }
 
 function checkStorable(row: number, contact: Contact): void {

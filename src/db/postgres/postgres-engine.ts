@@ -133,14 +133,14 @@ export class PostgresEngine implements Engine {
 
   async writeBatch(batch: ContactToWrite[], options: BatchOptions, inside?: InsideBatch): Promise<WrittenRow[]> {
     const writer = this.requireWriter();
-    PostgresBatchWriter.check(batch);
+    const encoded = PostgresBatchWriter.encode(batch);
     const now = new Date().toISOString();
     for (let attempt = 1; ; attempt++) {
       // Retried only while `inside` (the checkpoint) has not run: it runs once per committed batch.
       let checkpointed = false;
       try {
         return await this.transaction(async () => {
-          const written = await writer.write(batch, options, now);
+          const written = await writer.write(batch, encoded, options, now);
           checkpointed = true;
           await inside?.(written, now);
           return written;

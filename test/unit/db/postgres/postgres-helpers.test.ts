@@ -1,7 +1,9 @@
 // The pure parts of the PostgreSQL store; the store itself runs against a real server in
 // test/integration/.
 import { describe, expect, it } from 'vitest';
+import { CopyBuffer } from '../../../../src/db/postgres/copy-buffer.js';
 import { encodeCopyText } from '../../../../src/db/postgres/copy-rows.js';
+import { parseNumberList } from '../../../../src/db/postgres/parse-number-list.js';
 import { numberedPlaceholders } from '../../../../src/db/postgres/postgres-dialect.js';
 import { postgresFailure } from '../../../../src/db/postgres/postgres-failure.js';
 import { parsePostgresUrl } from '../../../../src/db/postgres/postgres-url.js';
@@ -22,6 +24,30 @@ describe('encodeCopyText', () => {
 
   it('returns nothing for no rows', () => {
     expect(encodeCopyText([])).toBe('');
+  });
+});
+
+describe('CopyBuffer', () => {
+  it('gathers lines as UTF-8, growing past its first size', () => {
+    const buffer = new CopyBuffer(4);
+    const lines = ['a\tb\n', 'é 🙂\n', 'x'.repeat(1000), ''];
+    for (const line of lines) buffer.append(line);
+    expect(buffer.bytes().toString('utf8')).toBe(lines.join(''));
+    expect(buffer.bytes().length).toBe(Buffer.byteLength(lines.join('')));
+  });
+});
+
+describe('parseNumberList', () => {
+  it('reads comma-separated integers, and NULL or empty as none', () => {
+    expect(parseNumberList('3,17,0,9007199254740991')).toEqual([3, 17, 0, 9007199254740991]);
+    expect(parseNumberList('42')).toEqual([42]);
+    expect(parseNumberList(null)).toEqual([]);
+    expect(parseNumberList('')).toEqual([]);
+  });
+
+  it('refuses anything else', () => {
+    expect(() => parseNumberList('1,-2')).toThrow(TypeError);
+    expect(() => parseNumberList('1, 2')).toThrow(TypeError);
   });
 });
 
