@@ -22,7 +22,12 @@ export interface SheetDataScan {
   begun: boolean;
 }
 
+const LT = 60;
 const GT = 62;
+const AMP = 38;
+const R = 114;
+const T = 116;
+const S = 115;
 const SLASH = 47;
 const EQUALS = 61;
 const QUOTE = 34;
@@ -39,10 +44,12 @@ const isNameStart = (code: number): boolean => (code >= 97 && code <= 122) || (c
 const isNameChar = (code: number): boolean =>
   isNameStart(code) || (code >= 48 && code <= 58) || code === 46 || code === 45;
 
-/** Attribute values read here: printable ASCII without `<` or `&` (which saxes would decode or refuse). */
-const ODD_ATTRIBUTE_VALUE = /[^\x20-\x25\x27-\x3b\x3d-\x7e]/;
+/** Characters of attribute values read here: printable ASCII but `<` and `&` (which saxes would decode or refuse). */
+const isPlainValueChar = (code: number): boolean => code >= 0x20 && code <= 0x7e && code !== LT && code !== AMP;
 /** Characters XML 1.0 allows in text, without `<` and `\r` (which saxes turns into `\n`). */
 const ODD_TEXT = /[^\t\n\x20-\x3b\x3d-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u;
+/** The same without pairs of surrogates: faster (no Unicode mode), and enough for most text. */
+const ODD_BMP_TEXT = /[^\t\n\x20-\x3b\x3d-\ud7ff\ue000-\ufffd]/;
 /** An `&` that does not start one of XML's five named entities. */
 const ODD_ENTITY = /&(?!(?:amp|lt|gt|quot|apos);)/;
 const ENTITY = /&(amp|lt|gt|quot|apos);/g;
@@ -50,10 +57,93 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 
 /** A value's text as saxes gives it, or undefined when it is not read here. */
 function valueText(raw: string): string | undefined {
-  if (ODD_TEXT.test(raw) || raw.includes(']]>')) return undefined;
+  if ((ODD_BMP_TEXT.test(raw) && ODD_TEXT.test(raw)) || raw.includes(']]>')) return undefined;
   if (raw.indexOf('&') < 0) return raw;
   if (ODD_ENTITY.test(raw)) return undefined;
   return raw.replace(ENTITY, (_, name: string) => ENTITIES[name]!);
+}
+
+/**
+ * The tag read last: its attributes (only those the sheet's reader looks at; it reads them
+ * at once, so one object serves every tag), whether it closed itself, and where it ended.
+ */
+class Tag {
+  attributes: { r: string | undefined; t: string | undefined; s: string | undefined } = { r: undefined, t: undefined, s: undefined };
+  selfClosing = false;
+  end = 0;
+}
+
+/**
+ * A tag's attributes and its end (`>` or `/>`), from `i`, just after its name: DONE (and
+ * `tag` filled in), MORE or OTHER. A free function, so its loops keep their state in registers.
+ */
+function readTag(text: string, n: number, i: number, tag: Tag): number {
+  const attributes = tag.attributes;
+  attributes.r = undefined;
+  attributes.t = undefined;
+  attributes.s = undefined;
+  let others: string[] | undefined;
+  for (;;) {
+    if (i >= n) return MORE;
+    let code = text.charCodeAt(i);
+    if (code === GT) {
+      tag.selfClosing = false;
+      tag.end = i + 1;
+      return DONE;
+    }
+    if (code === SLASH) {
+      if (i + 1 >= n) return MORE;
+      if (text.charCodeAt(i + 1) !== GT) return OTHER;
+      tag.selfClosing = true;
+      tag.end = i + 2;
+      return DONE;
+    }
+    // saxes wants a space before each attribute.
+    if (!isSpace(code)) return OTHER;
+    while (i < n && isSpace(text.charCodeAt(i))) i++;
+    if (i >= n) return MORE;
+    code = text.charCodeAt(i);
+    if (code === GT || code === SLASH) continue;
+    if (!isNameStart(code)) return OTHER;
+    const nameFrom = i;
+    while (i < n && isNameChar(text.charCodeAt(i))) i++;
+    const nameTo = i;
+    while (i < n && isSpace(text.charCodeAt(i))) i++;
+    if (i >= n) return MORE;
+    if (text.charCodeAt(i) !== EQUALS) return OTHER;
+    i++;
+    while (i < n && isSpace(text.charCodeAt(i))) i++;
+    if (i >= n) return MORE;
+    const quote = text.charCodeAt(i);
+    if (quote !== QUOTE && quote !== APOSTROPHE) return OTHER;
+    const valueFrom = ++i;
+    for (;;) {
+      if (i >= n) return MORE;
+      code = text.charCodeAt(i);
+      if (code === quote) break;
+      if (!isPlainValueChar(code)) return OTHER;
+      i++;
+    }
+    const value = text.slice(valueFrom, i);
+    i++;
+    // A repeated attribute is an error saxes reports.
+    const first = text.charCodeAt(nameFrom);
+    if (nameTo - nameFrom > 1 || (first !== R && first !== T && first !== S)) {
+      const name = text.slice(nameFrom, nameTo);
+      others ??= [];
+      if (others.includes(name)) return OTHER;
+      others.push(name);
+    } else if (first === R) {
+      if (attributes.r !== undefined) return OTHER;
+      attributes.r = value;
+    } else if (first === T) {
+      if (attributes.t !== undefined) return OTHER;
+      attributes.t = value;
+    } else {
+      if (attributes.s !== undefined) return OTHER;
+      attributes.s = value;
+    }
+  }
 }
 
 /** A value's beginning without what the end of a chunk may cut: an entity, a surrogate pair. */
@@ -68,9 +158,7 @@ export function scanSheetData(text: string, from: number, handlers: Required<Xml
   const { open, close, text: onText } = handlers;
   const n = text.length;
   let i = from;
-  // The attributes of the tag read last, as saxes gives them (the reader uses only these).
-  let attributes: { r?: string; t?: string; s?: string } = {};
-  let selfClosing = false;
+  const tag = new Tag();
   let begun = false;
 
   /** 1: `token` is at `i`; 0: not; MORE: the text ends with a beginning of it. */
@@ -90,58 +178,10 @@ export function scanSheetData(text: string, from: number, handlers: Required<Xml
     while (i < n && isSpace(text.charCodeAt(i))) i++;
   };
 
-  /** A tag's attributes and its end (`>` or `/>`), from just after its name. */
   const readAttributes = (): number => {
-    attributes = {};
-    let others: string[] | undefined;
-    for (;;) {
-      if (i >= n) return MORE;
-      let code = text.charCodeAt(i);
-      if (code === GT) {
-        i++;
-        selfClosing = false;
-        return DONE;
-      }
-      if (code === SLASH) {
-        if (i + 1 >= n) return MORE;
-        if (text.charCodeAt(i + 1) !== GT) return OTHER;
-        i += 2;
-        selfClosing = true;
-        return DONE;
-      }
-      // saxes wants a space before each attribute.
-      if (!isSpace(code)) return OTHER;
-      skipSpaces();
-      if (i >= n) return MORE;
-      code = text.charCodeAt(i);
-      if (code === GT || code === SLASH) continue;
-      if (!isNameStart(code)) return OTHER;
-      const nameFrom = i;
-      while (i < n && isNameChar(text.charCodeAt(i))) i++;
-      const name = text.slice(nameFrom, i);
-      skipSpaces();
-      if (i >= n) return MORE;
-      if (text.charCodeAt(i) !== EQUALS) return OTHER;
-      i++;
-      skipSpaces();
-      if (i >= n) return MORE;
-      const quote = text.charCodeAt(i);
-      if (quote !== QUOTE && quote !== APOSTROPHE) return OTHER;
-      const end = text.indexOf(quote === QUOTE ? '"' : "'", i + 1);
-      if (end < 0) return ODD_ATTRIBUTE_VALUE.test(text.slice(i + 1)) ? OTHER : MORE;
-      const value = text.slice(i + 1, end);
-      if (ODD_ATTRIBUTE_VALUE.test(value)) return OTHER;
-      // A repeated attribute is an error saxes reports.
-      if (name === 'r' || name === 't' || name === 's') {
-        if (attributes[name] !== undefined) return OTHER;
-        attributes[name] = value;
-      } else {
-        others ??= [];
-        if (others.includes(name)) return OTHER;
-        others.push(name);
-      }
-      i = end + 1;
-    }
+    const read = readTag(text, n, i, tag);
+    i = tag.end;
+    return read;
   };
 
   /** One cell, from `<c`. */
@@ -149,8 +189,8 @@ export function scanSheetData(text: string, from: number, handlers: Required<Xml
     i += 2;
     const read = readAttributes();
     if (read !== DONE) return read;
-    open('c', attributes as Record<string, string>, selfClosing);
-    if (selfClosing) {
+    open('c', tag.attributes as Record<string, string>, tag.selfClosing);
+    if (tag.selfClosing) {
       close('c');
       return DONE;
     }
@@ -167,8 +207,8 @@ export function scanSheetData(text: string, from: number, handlers: Required<Xml
     i += 2;
     const readV = readAttributes();
     if (readV !== DONE) return readV;
-    open('v', attributes as Record<string, string>, selfClosing);
-    if (!selfClosing) {
+    open('v', tag.attributes as Record<string, string>, tag.selfClosing);
+    if (!tag.selfClosing) {
       const end = text.indexOf('<', i);
       if (end < 0) return valueText(withoutCutEnd(text.slice(i))) === undefined ? OTHER : MORE;
       const value = valueText(text.slice(i, end));
@@ -194,8 +234,8 @@ export function scanSheetData(text: string, from: number, handlers: Required<Xml
     const read = readAttributes();
     if (read !== DONE) return read;
     begun = true;
-    open('row', attributes as Record<string, string>, selfClosing);
-    if (selfClosing) {
+    open('row', tag.attributes as Record<string, string>, tag.selfClosing);
+    if (tag.selfClosing) {
       close('row');
       return DONE;
     }
