@@ -12,9 +12,10 @@ import type { SharedStrings } from './cells/shared-strings.js';
 import type { SheetRow } from './sheet-records.js';
 import { cellTooLarge, StringItem } from './cells/string-item.js';
 import { textRunLimit } from './cells/shared-strings.js';
-import { xmlParser } from './xml/xml-parser.js';
+import { scanSheetData } from './xml/scan-sheet-data.js';
+import { xmlParser, type XmlHandlers } from './xml/xml-parser.js';
 import { decodeEscapes, formulaStringValue } from './xml/xml-text.js';
-import { MAX_SHEET_COLUMNS, xlsxTooLarge, type XlsxLimits } from './xlsx-limits.js';
+import { MAX_SHEET_COLUMNS, MAX_XML_DEPTH, xlsxTooLarge, type XlsxLimits } from './xlsx-limits.js';
 
 export interface SheetContext {
   /** The workbook, for refusals. */
@@ -28,6 +29,12 @@ export interface SheetContext {
 
 /** A row's own text (values and inline strings; shared strings are counted apart) may be this many cells' worth. */
 const ROW_CELLS_OF_TEXT = 16;
+
+/** The tag the fast scan of rows starts after. */
+const SHEET_DATA = '<sheetData>';
+
+/** A row the fast scan has not seen the end of after this many characters is left to saxes. */
+const MAX_SCANNED_ROW = 1 << 20;
 
 /** 1899-12-30, day 0 of Excel's 1900 date system, in ms. */
 const DAY_ZERO = Date.UTC(1899, 11, 30, 0, 0, 0);
@@ -119,10 +126,20 @@ export async function* sheetXmlRows(
     cells![cellColumn] = cell;
   };
 
-  const parser = xmlParser(part, {
+  // For the fast scan (scan-sheet-data.ts): events given, and when `<sheetData>` opened.
+  let events = 0;
+  let sheetDataOpenedAt = -1;
+  // The row numbers before the last row began, to undo a row the scan gives again.
+  let rowNumberBefore = 0;
+  let lastRowBefore = -1;
+  const handlers: Required<XmlHandlers> = {
     open(name, attributes, selfClosing) {
+      events++;
       if (!inData) {
-        if (name === 'sheetData') inData = !selfClosing;
+        if (name === 'sheetData') {
+          inData = !selfClosing;
+          sheetDataOpenedAt = events;
+        }
         return;
       }
       if (inCell) {
@@ -137,6 +154,8 @@ export async function* sheetXmlRows(
         return;
       }
       if (name === 'row') {
+        rowNumberBefore = rowNumber;
+        lastRowBefore = lastRow;
         const r = attributes.r;
         rowNumber = r === undefined ? rowNumber + 1 : Number.parseInt(r, 10);
         if (!(rowNumber > lastRow + 1)) fail(`row ${r ?? rowNumber} is out of order`);
@@ -168,6 +187,7 @@ export async function* sheetXmlRows(
       }
     },
     close(name) {
+      events++;
       if (!inData) return;
       if (inCell) {
         if (name === 'c') endCell();
@@ -183,6 +203,7 @@ export async function* sheetXmlRows(
       } else if (name === 'sheetData') inData = false;
     },
     text(text) {
+      events++;
       if (!inCell) return;
       if (vState === 'in') {
         value += text;
@@ -194,15 +215,59 @@ export async function* sheetXmlRows(
         throw xlsxTooLarge(file, `row ${lastRow + 1} holds more than ${ROW_CELLS_OF_TEXT} cells' worth of text (the cell limit)`, 'XLSX_MAX_CELL_KB');
       }
     },
-  }, { file, maxTextRun: textRunLimit(limits) });
+  };
+  const parser = xmlParser(part, handlers, { file, maxTextRun: textRunLimit(limits) });
+
+  // saxes reads up to `<sheetData>`; the rows are scanned while they have the usual shapes,
+  // and saxes reads the rest from the first row that has not (or from `</sheetData>`).
+  let mode: 'before' | 'scan' | 'xml' = 'before';
+  let pending = '';
+  const toXml = (text: string): void => {
+    mode = 'xml';
+    pending = '';
+    parser.parse(text);
+  };
+  const scanPending = (): void => {
+    const scan = scanSheetData(pending, 0, handlers);
+    if (scan.begun) {
+      // The row is read again from its start, by the scan or by saxes.
+      rowNumber = rowNumberBefore;
+      lastRow = lastRowBefore;
+      cells = undefined;
+      inCell = false;
+    }
+    if (scan.stop !== 'more') toXml(pending.slice(scan.at));
+    else if (pending.length - scan.at > MAX_SCANNED_ROW) toXml(pending.slice(scan.at));
+    else pending = pending.slice(scan.at);
+  };
 
   for await (const chunk of chunks) {
-    parser.write(chunk);
+    parser.check(chunk);
+    if (mode === 'xml') parser.parse(chunk);
+    else if (mode === 'scan') {
+      pending += chunk;
+      scanPending();
+    } else {
+      const at = chunk.indexOf(SHEET_DATA);
+      if (at < 0) parser.parse(chunk);
+      else {
+        parser.parse(chunk.slice(0, at + SHEET_DATA.length));
+        // The scan starts only if saxes's last event was `<sheetData>` opening (not, say,
+        // text in a comment), in plain XML 1.0, with room for rows below it.
+        if (inData && sheetDataOpenedAt === events && parser.version() !== '1.1' && parser.depth() + 3 <= MAX_XML_DEPTH) {
+          mode = 'scan';
+          pending = chunk.slice(at + SHEET_DATA.length);
+          scanPending();
+        } else toXml(chunk.slice(at + SHEET_DATA.length));
+      }
+      if (mode === 'before' && inData) mode = 'xml';
+    }
     if (ready.length > 0) {
       yield* ready;
       ready.length = 0;
     }
   }
+  if (mode !== 'xml') parser.parse(pending);
   parser.end();
   yield* ready;
 }

@@ -16,8 +16,17 @@ export interface XmlHandlers {
 }
 
 export interface XmlParser {
+  /** `check` then `parse`. */
   write(chunk: string): void;
+  /** Refuses the text if it makes a stretch without a `<` too long (`maxTextRun`). */
+  check(chunk: string): void;
+  /** Parses text already checked, for a caller that reads some of the text itself. */
+  parse(chunk: string): void;
   end(): void;
+  /** Elements open now. */
+  depth(): number;
+  /** The version in the XML declaration, once read. */
+  version(): string | undefined;
 }
 
 const localName = (name: string): string => {
@@ -68,22 +77,30 @@ export function xmlParser(part: string, handlers: XmlHandlers, limits?: XmlLimit
   }
   const maxRun = limits?.maxTextRun ?? Infinity;
   let run = 0;
+  const check = (chunk: string): void => {
+    const first = chunk.indexOf('<');
+    if (first < 0) run += chunk.length;
+    else {
+      // Chunks are far shorter than the limit, so a run is checked where it ends; a
+      // longer chunk is looked through.
+      if (run + first > maxRun || (chunk.length > maxRun && longestRun(chunk) > maxRun)) run = Infinity;
+      else run = chunk.length - chunk.lastIndexOf('<');
+    }
+    if (run > maxRun) {
+      throw xlsxTooLarge(file, `${part} has a text or tag longer than ${limitText.mib(maxRun)} MiB`, 'XLSX_MAX_CELL_KB');
+    }
+  };
+  const parse = (chunk: string): void => void parser.write(chunk);
   return {
     write(chunk) {
-      const first = chunk.indexOf('<');
-      if (first < 0) run += chunk.length;
-      else {
-        // Chunks are far shorter than the limit, so a run is checked where it ends; a
-        // longer chunk is looked through.
-        if (run + first > maxRun || (chunk.length > maxRun && longestRun(chunk) > maxRun)) run = Infinity;
-        else run = chunk.length - chunk.lastIndexOf('<');
-      }
-      if (run > maxRun) {
-        throw xlsxTooLarge(file, `${part} has a text or tag longer than ${limitText.mib(maxRun)} MiB`, 'XLSX_MAX_CELL_KB');
-      }
-      parser.write(chunk);
+      check(chunk);
+      parse(chunk);
     },
+    check,
+    parse,
     end: () => void parser.close(),
+    depth: () => depth,
+    version: () => parser.xmlDecl.version,
   };
 }
 
