@@ -174,6 +174,15 @@ export function scanSheetData(text: string, from: number, handlers: Required<Xml
     const next = text.charCodeAt(i + token.length);
     return isSpace(next) || next === GT || next === SLASH ? 1 : 0;
   };
+  /** Steps over `</name>` at `i` and closes the element (1); 0 when it is not there; MORE when cut. */
+  const closes = (token: string, name: string): number => {
+    const seen = sees(token);
+    if (seen === 1) {
+      i += token.length;
+      close(name);
+    }
+    return seen;
+  };
   const skipSpaces = (): void => {
     while (i < n && isSpace(text.charCodeAt(i))) i++;
   };
@@ -195,12 +204,8 @@ export function scanSheetData(text: string, from: number, handlers: Required<Xml
       return DONE;
     }
     skipSpaces();
-    let seen = sees('</c>');
-    if (seen === 1) {
-      i += 4;
-      close('c');
-      return DONE;
-    }
+    let seen = closes('</c>', 'c');
+    if (seen === 1) return DONE;
     if (seen === MORE) return MORE;
     seen = seesStart('<v');
     if (seen !== 1) return seen === MORE ? MORE : OTHER;
@@ -208,24 +213,20 @@ export function scanSheetData(text: string, from: number, handlers: Required<Xml
     const readV = readAttributes();
     if (readV !== DONE) return readV;
     open('v', tag.attributes as Record<string, string>, tag.selfClosing);
-    if (!tag.selfClosing) {
+    if (tag.selfClosing) close('v');
+    else {
       const end = text.indexOf('<', i);
       if (end < 0) return valueText(withoutCutEnd(text.slice(i))) === undefined ? OTHER : MORE;
       const value = valueText(text.slice(i, end));
       if (value === undefined) return OTHER;
       if (value !== '') onText(value);
       i = end;
-      seen = sees('</v>');
+      seen = closes('</v>', 'v');
       if (seen !== 1) return seen === MORE ? MORE : OTHER;
-      i += 4;
     }
-    close('v');
     skipSpaces();
-    seen = sees('</c>');
-    if (seen !== 1) return seen === MORE ? MORE : OTHER;
-    i += 4;
-    close('c');
-    return DONE;
+    seen = closes('</c>', 'c');
+    return seen === 1 ? DONE : seen === MORE ? MORE : OTHER;
   };
 
   /** One row, from `<row`. */
@@ -242,12 +243,8 @@ export function scanSheetData(text: string, from: number, handlers: Required<Xml
     for (;;) {
       skipSpaces();
       if (i >= n) return MORE;
-      const seen = sees('</row>');
-      if (seen === 1) {
-        i += 6;
-        close('row');
-        return DONE;
-      }
+      const seen = closes('</row>', 'row');
+      if (seen === 1) return DONE;
       if (seen === MORE) return MORE;
       const cell = seesStart('<c');
       if (cell !== 1) return cell === MORE ? MORE : OTHER;
