@@ -11,25 +11,11 @@ const SPECIAL_ALL = /[\\\n\r\t]/g;
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 /**
- * Encodes rows in COPY's text format: tab-separated, newline-terminated, each value as
- * copyCell writes it.
- */
-export function encodeCopyText(rows: readonly (readonly CopyValue[])[]): string {
-  let text = '';
-  for (const row of rows) {
-    let line = '';
-    for (let c = 0; c < row.length; c++) line += c === 0 ? copyCell(row[c]) : `\t${copyCell(row[c])}`;
-    text += `${line}\n`;
-  }
-  return text;
-}
-
-/**
  * One value in COPY's text format: NULL as \N, and backslash, tab, newline and carriage
  * return backslash-escaped, which is everything that format gives a meaning to (a literal
  * "\." is escaped too, so it never ends the data early). Values must be valid Unicode without
- * NUL (see textProblem): text format cannot carry NUL. Callers building lines themselves (the
- * batch writer, thousands of rows a batch) concatenate these rather than arrays of cells.
+ * NUL (see textProblem): text format cannot carry NUL. A line is its cells joined by tabs and
+ * ended by a newline (the batch writer builds them into a CopyBuffer).
  */
 export function copyCell(value: CopyValue): string {
   if (value === null || value === undefined) return '\\N';
@@ -41,8 +27,8 @@ export function copyCell(value: CopyValue): string {
  * Runs `sql` (a `COPY … FROM STDIN` statement) with `data` as its input and resolves with the
  * number of rows the server took. On any failure the COPY is aborted and the error rethrown.
  */
-export async function copyRows(client: PgClient, sql: string, data: string | Buffer): Promise<number> {
+export async function copyRows(client: PgClient, sql: string, data: Buffer): Promise<number> {
   const stream = (client as unknown as pg.ClientBase).query(copyFrom(sql));
-  await pipeline(Readable.from([typeof data === 'string' ? Buffer.from(data, 'utf8') : data]), stream);
+  await pipeline(Readable.from([data]), stream);
   return stream.rowCount;
 }

@@ -2,28 +2,22 @@
 // test/integration/.
 import { describe, expect, it } from 'vitest';
 import { CopyBuffer } from '../../../../src/db/postgres/copy-buffer.js';
-import { encodeCopyText } from '../../../../src/db/postgres/copy-rows.js';
+import { copyCell } from '../../../../src/db/postgres/copy-rows.js';
 import { parseNumberList } from '../../../../src/db/postgres/parse-number-list.js';
 import { numberedPlaceholders } from '../../../../src/db/postgres/postgres-dialect.js';
 import { postgresFailure } from '../../../../src/db/postgres/postgres-failure.js';
 import { parsePostgresUrl } from '../../../../src/db/postgres/postgres-url.js';
 import { ImportError } from '../../../../src/errors.js';
 
-describe('encodeCopyText', () => {
-  it('writes tab-separated lines with \\N for missing values', () => {
-    expect(encodeCopyText([[0, 0, 'a@b.co', 'Ann', null, undefined, ''], [1, 0, 'b@b.co', 'Bob', 'x', 'y', 'z']])).toBe(
-      '0\t0\ta@b.co\tAnn\t\\N\t\\N\t\n1\t0\tb@b.co\tBob\tx\ty\tz\n',
-    );
+describe('copyCell', () => {
+  it('writes \\N for missing values and numbers and text as they are', () => {
+    expect([0, 'a@b.co', 'Ann', null, undefined, ''].map(copyCell)).toEqual(['0', 'a@b.co', 'Ann', '\\N', '\\N', '']);
   });
 
   it('escapes backslash, tab, newline and carriage return, and nothing else', () => {
-    expect(encodeCopyText([['a\\b', 'c\td', 'e\nf', 'g\r\nh', '\\N', '\\.', '"\',;| é 🙂']])).toBe(
-      'a\\\\b\tc\\td\te\\nf\tg\\r\\nh\t\\\\N\t\\\\.\t"\',;| é 🙂\n',
+    expect(['a\\b', 'c\td', 'e\nf', 'g\r\nh', '\\N', '\\.', '"\',;| é 🙂'].map(copyCell)).toEqual(
+      ['a\\\\b', 'c\\td', 'e\\nf', 'g\\r\\nh', '\\\\N', '\\\\.', '"\',;| é 🙂'],
     );
-  });
-
-  it('returns nothing for no rows', () => {
-    expect(encodeCopyText([])).toBe('');
   });
 });
 
