@@ -152,6 +152,13 @@ export interface ContactStoreOptions {
    * nothing is committed.
    */
   dryRun?: boolean;
+  /**
+   * SQLite, for a database file the tool opens: batches of at least this many rows (default
+   * 1000) are written on a worker thread with its own connection, while the calling thread
+   * reads and checks the next rows; 0 sends every batch there, Infinity none. A dry run, an
+   * in-memory database and one handed in are always written on the calling thread.
+   */
+  writerThreadMinRows?: number;
   /** PostgreSQL: how long to wait for the server to accept the connection (default 5 s; a Context takes PGCONNECT_TIMEOUT). */
   connectTimeoutMs?: number;
   /**

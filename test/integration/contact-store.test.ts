@@ -10,7 +10,7 @@ import { openContactStore } from '../../src/db/open-contact-store.js';
 import { currentOwner } from '../../src/db/run-owner.js';
 import { ImportError } from '../../src/errors.js';
 import type { Contact } from '../../src/contacts/fields.js';
-import { ENGINES, type TestDatabase } from '../helpers/databases.js';
+import { ENGINES, SQLITE, type TestDatabase, type TestEngine } from '../helpers/databases.js';
 import { rejectionOf } from '../helpers/import-error.js';
 
 const ann: Contact = { email: 'ann@example.com', firstName: 'Ann', lastName: 'Lee', phone: '+14155550100', company: 'Acme' };
@@ -42,7 +42,13 @@ async function count(store: ContactStore): Promise<number> {
 }
 
 
-describe.each(ENGINES)('$name contact store', (engine) => {
+/** Every engine, and SQLite once more with every batch written on its writer thread. */
+const VARIANTS: { label: string; engine: TestEngine; defaults: ContactStoreOptions }[] = [
+  ...ENGINES.map((engine) => ({ label: engine.name, engine, defaults: {} })),
+  { label: 'sqlite (writer thread)', engine: SQLITE, defaults: { writerThreadMinRows: 0 } },
+];
+
+describe.each(VARIANTS)('$label contact store', ({ engine, defaults }) => {
   let dir: string;
   let db: TestDatabase;
   const open: ContactStore[] = [];
@@ -59,7 +65,7 @@ describe.each(ENGINES)('$name contact store', (engine) => {
   });
 
   async function openStore(options: ContactStoreOptions = {}): Promise<ContactStore> {
-    const store = await openContactStore(db.url, options);
+    const store = await openContactStore(db.url, { ...defaults, ...options });
     open.push(store);
     return store;
   }

@@ -1,6 +1,6 @@
 import { SYSTEM_FIELDS, type Contact, type FieldKey } from '../../contacts/fields.js';
 import { BEFORE_IMAGE_COLUMNS } from '../before-image.js';
-import type { ContactToWrite, WrittenRow } from '../contact-store.js';
+import type { WrittenRow } from '../contact-store.js';
 import type { BatchOptions } from '../engine.js';
 import { FIELD_COLUMNS } from '../field-columns.js';
 import { fieldText } from '../field-text.js';
@@ -41,19 +41,19 @@ export class SqliteBatchWriter {
     private readonly table: string,
   ) {}
 
-  write(batch: ContactToWrite[], options: BatchOptions, now: string): WrittenRow[] {
+  write(contacts: readonly Contact[], options: BatchOptions, now: string): WrittenRow[] {
     const { findId, insert, insertReturning, capture, update } = (this.statements ??= this.prepare());
     const { importId } = options;
     const overwrite = options.onDuplicate === 'update';
     const fieldCount = OTHER_FIELDS.length;
-    const written: WrittenRow[] = new Array(batch.length);
+    const written: WrittenRow[] = new Array(contacts.length);
     // Bound as arrays, reused row after row: email, the other fields, import_id, created_at,
     // updated_at for an insert; the other fields, updated_at, id for an update.
     const inserted: Value[] = new Array(fieldCount + 4);
     const updated: Value[] = new Array(fieldCount + 2);
     const image: Value[] = [importId, now, null];
-    for (let i = 0; i < batch.length; i++) {
-      const contact = batch[i]!.contact;
+    for (let i = 0; i < contacts.length; i++) {
+      const contact = contacts[i]!;
       const existing = findId.get(contact.email) as number | undefined;
       if (existing === undefined) {
         inserted[0] = contact.email;

@@ -6,27 +6,23 @@ import type { ContactStoreOptions, ContactToWrite, WrittenRow } from '../contact
 import { rowsOf, type BatchOptions, type Engine, type InsideBatch, type Row, type RunLocks, type SqlValue } from '../engine.js';
 import { ownerIsAlive } from '../run-owner.js';
 import { checkTableName, quoteIdent } from '../table-name.js';
+import type { Contact } from '../../contacts/fields.js';
 import { SqliteBatchWriter } from './sqlite-batch-writer.js';
+import { SqliteWriterThread } from './sqlite-writer-thread.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 import { SQLITE_DIALECT } from './sqlite-dialect.js';
 import { sqliteFailure } from './sqlite-failure.js';
+import { configureConnection } from './sqlite-pragmas.js';
 import { ensureSqliteSchema } from './sqlite-schema.js';
 import { oneWriterAtATime } from './one-writer-at-a-time.js';
 import { beginTransaction } from './sqlite-transaction.js';
 import { PRIVATE_FILE_MODE } from '../../streams/private-files.js';
 
-/** A writer waits this long for another one's transaction before SQLITE_BUSY. */
-const BUSY_TIMEOUT_MS = 30_000;
 /**
- * Per-connection settings for bulk writes into a table with a unique email index that rows
- * reach in random order. Measured on the realistic 1M-row bench file (issue 16): with the
- * default 2 MiB page cache nearly every lookup and insert misses and dirty index pages spill
- * mid-transaction, and the default 1000-page WAL auto-checkpoint copies (and syncs) the
- * same hot index pages back after almost every batch. 32 MiB of cache and a ~40 MiB WAL
- * before a checkpoint cut import CPU ~15% and wall time by a third to a half at 1M rows,
- * for ~0–30 MB more peak RSS; a 64 MiB cache bought little more for another ~60 MB.
+ * Smaller batches are written on the calling thread: a thread's start (~50 ms) and the copy of
+ * the rows to it cost more than writing them where they are.
  */
-const BULK_WRITE_PRAGMAS = ['cache_size = -32768', 'wal_autocheckpoint = 10000', 'temp_store = MEMORY'];
+const WRITER_THREAD_MIN_ROWS = 1000;
 const WRITE_FAILED = { hint: 'check that the database file is writable and the disk is not full' };
 
 /**
@@ -49,6 +45,11 @@ export class SqliteEngine implements Engine {
   private readonly writer: SqliteBatchWriter;
   /** The file (or the handed-in database) whose writers queue behind each other in this process. */
   private readonly writerKey: unknown;
+  /** Batches of at least this many rows go to the writer thread (Infinity: none). */
+  private readonly threadMinRows: number;
+  private thread: SqliteWriterThread | undefined;
+  /** The writer thread while its batch's checkpoint runs: run() and all() go to its open transaction. */
+  private routed: SqliteWriterThread | undefined;
   private closed = false;
 
   private constructor(
@@ -57,9 +58,14 @@ export class SqliteEngine implements Engine {
     readonly table: string,
     readonly dryRun: boolean,
     private readonly owned: boolean,
+    threadMinRows: number,
   ) {
     this.writer = new SqliteBatchWriter(db, table);
-    this.writerKey = owned && where !== ':memory:' ? path.resolve(where) : db;
+    const file = owned && where !== ':memory:' && db.name !== ':memory:';
+    this.writerKey = file ? path.resolve(where) : db;
+    // A second connection needs a file of the tool's own that it can write to: not a dry run's
+    // (its one transaction lives on the first connection), not an in-memory or handed-in database.
+    this.threadMinRows = file && !dryRun ? threadMinRows : Number.POSITIVE_INFINITY;
   }
 
   /**
@@ -84,13 +90,8 @@ export class SqliteEngine implements Engine {
         if (target !== ':memory:' && !existsSync(target)) closeSync(openSync(target, 'a', PRIVATE_FILE_MODE));
         db = new Database(target);
       }
-      // journal_mode is persistent in the file, so a dry run leaves it as it found it.
-      if (!dryRun) db.pragma('journal_mode = WAL');
-      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-      db.pragma('synchronous = NORMAL');
-      db.pragma('foreign_keys = ON');
       // A database the caller hands in keeps the cache and checkpoint settings they gave it.
-      if (owned) for (const setting of BULK_WRITE_PRAGMAS) db.pragma(setting);
+      configureConnection(db, { dryRun, bulk: owned });
       // Touch the file now so "not a database" shows up here rather than on the first write.
       db.prepare('SELECT count(*) FROM sqlite_master').get();
       if (dryRun) db.exec('BEGIN IMMEDIATE');
@@ -102,7 +103,7 @@ export class SqliteEngine implements Engine {
         options: ['database'],
       });
     }
-    return new SqliteEngine(db, file ?? db.name ?? 'the SQLite database', table, dryRun, owned);
+    return new SqliteEngine(db, file ?? db.name ?? 'the SQLite database', table, dryRun, owned, options.writerThreadMinRows ?? WRITER_THREAD_MIN_ROWS);
   }
 
   async ensureSchema(): Promise<void> {
@@ -126,10 +127,15 @@ export class SqliteEngine implements Engine {
   }
 
   async all(sql: string, params: readonly SqlValue[] = []): Promise<Row[]> {
+    if (this.routed) return this.routed.all(sql, params);
     return this.db.prepare(sql).all(...params) as Row[];
   }
 
   async run(sql: string, params: readonly SqlValue[] = []): Promise<number> {
+    if (this.routed) return this.routed.run(sql, params);
+    // A write outside a transaction waits for the writer thread's batch to commit: taking the
+    // write lock here while it holds it would block the thread that must tell it to commit.
+    if (this.thread && !this.db.inTransaction) return oneWriterAtATime(this.writerKey, async () => this.db.prepare(sql).run(...params).changes);
     return this.db.prepare(sql).run(...params).changes;
   }
 
@@ -148,17 +154,41 @@ export class SqliteEngine implements Engine {
   }
 
   async writeBatch(batch: ContactToWrite[], options: BatchOptions, inside?: InsideBatch): Promise<WrittenRow[]> {
+    const contacts = batch.map((pending) => pending.contact);
     try {
+      if (batch.length >= this.threadMinRows) return await this.writeOnThread(contacts, options, inside);
       // One transaction per batch; inside a dry run's outer transaction it becomes a savepoint.
       return await this.transaction(async () => {
         const now = new Date().toISOString();
-        const written = this.writer.write(batch, options, now);
+        const written = this.writer.write(contacts, options, now);
         await inside?.(written, now);
         return written;
       });
     } catch (error) {
       throw this.failure(`cannot write contacts (${rowsOf(batch)}) to table ${this.table} in ${this.where}`, error);
     }
+  }
+
+  /** The batch and its checkpoint in one transaction of the writer thread's connection. */
+  private async writeOnThread(contacts: Contact[], options: BatchOptions, inside?: InsideBatch): Promise<WrittenRow[]> {
+    return oneWriterAtATime(this.writerKey, async () => {
+      const thread = (this.thread ??= new SqliteWriterThread({ file: path.resolve(this.where), table: this.table }));
+      const now = new Date().toISOString();
+      const written = await thread.write(contacts, options, now);
+      try {
+        this.routed = thread;
+        try {
+          await inside?.(written, now);
+        } finally {
+          this.routed = undefined;
+        }
+        await thread.commit();
+      } catch (error) {
+        await thread.rollback().catch(() => undefined);
+        throw error;
+      }
+      return written;
+    });
   }
 
   async countContacts(): Promise<number> {
@@ -184,6 +214,7 @@ export class SqliteEngine implements Engine {
     if (this.closed) return;
     this.closed = true;
     try {
+      await this.thread?.close().catch(() => undefined);
       if (this.dryRun && this.db.inTransaction) this.db.exec('ROLLBACK');
     } finally {
       if (this.owned) this.db.close();
