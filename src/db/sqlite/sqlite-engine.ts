@@ -77,6 +77,7 @@ export class SqliteEngine implements Engine {
     const dryRun = options.dryRun === true;
     const file = typeof source === 'string' ? source : undefined;
     let db: SqliteDatabase | undefined;
+    let newFile = false;
     const owned = typeof source !== 'object';
     try {
       if (file === undefined) db = typeof source === 'function' ? source() : (source as SqliteDatabase);
@@ -87,11 +88,12 @@ export class SqliteEngine implements Engine {
         // in-memory database gives exactly the same outcomes (everything is new).
         const target = dryRun && !memory && !existsSync(file) ? ':memory:' : file;
         // A database the tool creates is private like its other files (SQLite gives -wal and -shm the same mode).
-        if (target !== ':memory:' && !existsSync(target)) closeSync(openSync(target, 'a', PRIVATE_FILE_MODE));
+        newFile = target !== ':memory:' && !existsSync(target);
+        if (newFile) closeSync(openSync(target, 'a', PRIVATE_FILE_MODE));
         db = new Database(target);
       }
       // A database the caller hands in keeps the cache and checkpoint settings they gave it.
-      configureConnection(db, { dryRun, bulk: owned });
+      configureConnection(db, { dryRun, bulk: owned, newFile });
       // Touch the file now so "not a database" shows up here rather than on the first write.
       db.prepare('SELECT count(*) FROM sqlite_master').get();
       if (dryRun) db.exec('BEGIN IMMEDIATE');

@@ -14,11 +14,22 @@ export const BUSY_TIMEOUT_MS = 30_000;
 const BULK_WRITE_PRAGMAS = ['cache_size = -32768', 'wal_autocheckpoint = 10000', 'temp_store = MEMORY'];
 
 /**
- * The settings of every connection the engine opens: WAL (persistent in the file, so a dry run
- * leaves it as it found it), the busy timeout, NORMAL sync, foreign keys, and the bulk-write
+ * The page size of a database file the tool creates (SQLite's default is 4096; an existing file
+ * keeps its own). Each commit writes every index page the batch touched to the WAL, and rows
+ * reach the email index in random order, so a batch touches most of its pages: measured with
+ * 1M random emails in batches of 10000, 16 KiB pages cut the time spent in COMMIT from 5.9 s to
+ * 2.9 s and the whole load by a quarter (8 KiB: 3.9 s; 32 and 64 KiB no better than 16).
+ */
+const NEW_FILE_PAGE_SIZE = 16384;
+
+/**
+ * The settings of every connection the engine opens: the page size of a file it has just created,
+ * WAL (persistent in the file, so a dry run leaves it as it found it), the busy timeout, NORMAL sync, foreign keys, and the bulk-write
  * cache settings unless the caller handed in a database of their own.
  */
-export function configureConnection(db: SqliteDatabase, options: { dryRun: boolean; bulk: boolean }): void {
+export function configureConnection(db: SqliteDatabase, options: { dryRun: boolean; bulk: boolean; newFile?: boolean }): void {
+  // Before WAL mode, which writes the file's first page.
+  if (options.newFile) db.pragma(`page_size = ${NEW_FILE_PAGE_SIZE}`);
   if (!options.dryRun) db.pragma('journal_mode = WAL');
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   db.pragma('synchronous = NORMAL');

@@ -44,6 +44,25 @@ describe('SQLite schema', () => {
     db.close();
   });
 
+  it('gives a file it creates 16 KiB pages, and leaves an existing file its own', async () => {
+    await (await openStore()).close();
+    const existing = path.join(dir, 'existing.db');
+    const made = new Database(existing);
+    made.exec('CREATE TABLE t (x)');
+    made.close();
+    await (await openStore({}, existing)).close();
+    const pageSize = (at: string) => {
+      const db = new Database(at, { readonly: true });
+      try {
+        return db.pragma('page_size', { simple: true });
+      } finally {
+        db.close();
+      }
+    };
+    expect(pageSize(file)).toBe(16384);
+    expect(pageSize(existing)).toBe(4096);
+  });
+
   it('has a column for every system field', () => {
     for (const field of SYSTEM_FIELDS) expect(CONTACT_COLUMNS).toContain(FIELD_COLUMNS[field.key]);
   });
