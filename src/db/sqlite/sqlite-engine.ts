@@ -45,8 +45,8 @@ export class SqliteEngine implements Engine {
   private readonly writer: SqliteBatchWriter;
   /** The file (or the handed-in database) whose writers queue behind each other in this process. */
   private readonly writerKey: unknown;
-  /** Batches of at least this many rows go to the writer thread (Infinity: none). */
-  private readonly threadMinRows: number;
+  /** The file a writer thread opens, when batches may go to one (a file of the tool's own, not a dry run). */
+  private readonly threadFile: string | undefined;
   private thread: SqliteWriterThread | undefined;
   /** The writer thread while its batch's checkpoint runs: run() and all() go to its open transaction. */
   private routed: SqliteWriterThread | undefined;
@@ -58,14 +58,15 @@ export class SqliteEngine implements Engine {
     readonly table: string,
     readonly dryRun: boolean,
     private readonly owned: boolean,
-    threadMinRows: number,
+    /** Batches of at least this many rows go to the writer thread. */
+    private readonly threadMinRows: number,
   ) {
     this.writer = new SqliteBatchWriter(db, table);
-    const file = owned && where !== ':memory:' && db.name !== ':memory:';
-    this.writerKey = file ? path.resolve(where) : db;
+    const file = owned && where !== ':memory:' && db.name !== ':memory:' ? path.resolve(where) : undefined;
+    this.writerKey = file ?? db;
     // A second connection needs a file of the tool's own that it can write to: not a dry run's
     // (its one transaction lives on the first connection), not an in-memory or handed-in database.
-    this.threadMinRows = file && !dryRun ? threadMinRows : Number.POSITIVE_INFINITY;
+    this.threadFile = dryRun ? undefined : file;
   }
 
   /**
@@ -158,7 +159,7 @@ export class SqliteEngine implements Engine {
   async writeBatch(batch: ContactToWrite[], options: BatchOptions, inside?: InsideBatch): Promise<WrittenRow[]> {
     const contacts = batch.map((pending) => pending.contact);
     try {
-      if (batch.length >= this.threadMinRows) return await this.writeOnThread(contacts, options, inside);
+      if (this.threadFile !== undefined && batch.length >= this.threadMinRows) return await this.writeOnThread(this.threadFile, contacts, options, inside);
       // One transaction per batch; inside a dry run's outer transaction it becomes a savepoint.
       return await this.transaction(async () => {
         const now = new Date().toISOString();
@@ -172,9 +173,9 @@ export class SqliteEngine implements Engine {
   }
 
   /** The batch and its checkpoint in one transaction of the writer thread's connection. */
-  private async writeOnThread(contacts: Contact[], options: BatchOptions, inside?: InsideBatch): Promise<WrittenRow[]> {
+  private async writeOnThread(file: string, contacts: Contact[], options: BatchOptions, inside?: InsideBatch): Promise<WrittenRow[]> {
     return oneWriterAtATime(this.writerKey, async () => {
-      const thread = (this.thread ??= new SqliteWriterThread({ file: path.resolve(this.where), table: this.table }));
+      const thread = (this.thread ??= new SqliteWriterThread({ file, table: this.table }));
       const now = new Date().toISOString();
       const written = await thread.write(contacts, options, now);
       try {

@@ -1,7 +1,7 @@
 import type { SqliteDatabase } from './sqlite-database.js';
 
 /** A writer waits this long for another one's transaction before SQLITE_BUSY. */
-export const BUSY_TIMEOUT_MS = 30_000;
+const BUSY_TIMEOUT_MS = 30_000;
 /**
  * Per-connection settings for bulk writes into a table with a unique email index that rows
  * reach in random order. Measured on the realistic 1M-row bench file (issue 16): with the
@@ -23,9 +23,10 @@ const BULK_WRITE_PRAGMAS = ['cache_size = -32768', 'wal_autocheckpoint = 10000',
 const NEW_FILE_PAGE_SIZE = 16384;
 
 /**
- * The settings of every connection the engine opens: the page size of a file it has just created,
- * WAL (persistent in the file, so a dry run leaves it as it found it), the busy timeout, NORMAL sync, foreign keys, and the bulk-write
- * cache settings unless the caller handed in a database of their own.
+ * The settings of every connection the engine opens: the page size of a file it has just
+ * created, WAL (persistent in the file, so a dry run leaves it as it found it), the busy
+ * timeout, NORMAL sync, foreign keys, and the bulk-write cache settings unless the caller
+ * handed in a database of their own.
  */
 export function configureConnection(db: SqliteDatabase, options: { dryRun: boolean; bulk: boolean; newFile?: boolean }): void {
   // Before WAL mode, which writes the file's first page.
