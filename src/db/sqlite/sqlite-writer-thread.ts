@@ -16,7 +16,7 @@ type WriterCall =
 
 export type WriterRequest = WriterCall & { id: number };
 
-/** A batch's outcomes, packed: OUTCOMES[outcome] a row, and its id (NaN for none). */
+/** A batch's outcomes, packed: each row's outcome as its index in OUTCOMES, and its id (NaN for none). */
 export interface PackedWritten {
   outcomes: Uint8Array;
   ids: Float64Array;
