@@ -17,20 +17,22 @@ const MAX_ENTRIES = ENTRY_MASK - 1;
 /**
  * Remembers the first row of each normalized email among valid rows: later rows with the same
  * email are duplicates (the first occurrence wins). Exact — a false positive would silently
- * drop a contact — yet compact: a million emails take ~40 MB rather than a Map's ~100. Each
+ * drop a contact — yet compact: a million emails take ~45 MB rather than a Map's ~100. Each
  * email's UTF-8 bytes (after a 2-byte length) are appended to 1 MiB pages, and an
  * open-addressing table of 4-byte slots points to them (with 8 bits of the email's hash, so
  * that most mismatches never touch the bytes); a match is confirmed by decoding the stored
- * bytes and comparing. (Emails reaching it passed validation, so hold no lone surrogate, which
- * UTF-8 could not store.)
+ * bytes and comparing. Each entry keeps its full hash too, so growing the table never decodes
+ * an email. (Emails reaching it passed validation, so hold no lone surrogate, which UTF-8
+ * could not store.)
  */
 export class DuplicateTracker {
   /** Per slot: hash tag << ENTRY_BITS | entry number + 1, or 0 when free. */
   #slots = new Uint32Array(INITIAL_SLOTS);
   #count = 0;
-  /** Per entry, in pages: where its bytes are (page << PAGE_BITS | offset), and its row. */
+  /** Per entry, in pages: where its bytes are (page << PAGE_BITS | offset), its row and its hash (for growing). */
   #starts: Uint32Array[] = [];
   #rows: Uint32Array[] = [];
+  #hashes: Uint32Array[] = [];
   #pages: Buffer[] = [];
   #pageUsed = PAGE_BYTES;
   #long = new Map<string, number>();
@@ -52,7 +54,7 @@ export class DuplicateTracker {
       slot = (slot + 1) & mask;
     }
     if (this.#count >= MAX_ENTRIES) return this.#checkLong(email, row);
-    this.#add(email, row);
+    this.#add(email, row, hash);
     this.#slots[slot] = ((tag << ENTRY_BITS) | this.#count) >>> 0;
     if (this.#count * 2 > this.#slots.length) this.#growSlots();
     return undefined;
@@ -65,7 +67,7 @@ export class DuplicateTracker {
   }
 
   /** Stores a new entry (number #count - 1 once added). */
-  #add(email: string, row: number): void {
+  #add(email: string, row: number, hash: number): void {
     // At most 3 UTF-8 bytes per UTF-16 unit, after the 2-byte length.
     if (this.#pageUsed + 2 + email.length * 3 > PAGE_BYTES) {
       this.#pages.push(Buffer.allocUnsafe(PAGE_BYTES));
@@ -84,9 +86,11 @@ export class DuplicateTracker {
     if (entryPage === this.#starts.length) {
       this.#starts.push(new Uint32Array(ENTRY_PAGE));
       this.#rows.push(new Uint32Array(ENTRY_PAGE));
+      this.#hashes.push(new Uint32Array(ENTRY_PAGE));
     }
     this.#starts[entryPage]![entry & (ENTRY_PAGE - 1)] = ((pageIndex << PAGE_BITS) | offset) >>> 0;
     this.#rows[entryPage]![entry & (ENTRY_PAGE - 1)] = row;
+    this.#hashes[entryPage]![entry & (ENTRY_PAGE - 1)] = hash;
   }
 
   /** Whether the entry's stored bytes are `email` (asked on a tag match: repeats, rarely more). */
@@ -102,14 +106,15 @@ export class DuplicateTracker {
     return page.toString('utf8', offset + 2, offset + 2 + length);
   }
 
-  /** Doubles the table; the slots' full hashes are recomputed from the stored emails. */
+  /** Doubles the table, placing each entry by its stored hash. */
   #growSlots(): void {
     const size = this.#slots.length * 2;
     const mask = size - 1;
     const slots = new Uint32Array(size);
     for (const value of this.#slots) {
       if (value === 0) continue;
-      let slot = hashString(this.#stored((value & ENTRY_MASK) - 1)) & mask;
+      const entry = (value & ENTRY_MASK) - 1;
+      let slot = this.#hashes[entry >>> ENTRY_PAGE_BITS]![entry & (ENTRY_PAGE - 1)]! & mask;
       while (slots[slot] !== 0) slot = (slot + 1) & mask;
       slots[slot] = value;
     }
