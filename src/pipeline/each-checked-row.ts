@@ -43,6 +43,8 @@ export interface RowLoopOptions {
   excluded?: ReadonlySet<number>;
   /** Tell valid rows with an email seen before from the first ones (default true). */
   dedupe?: boolean;
+  /** The emails of earlier batches, for a caller that checks a file batch by batch; default a new tracker. */
+  duplicates?: DuplicateTracker;
   /** Looked at every 1024 checked rows; once aborted, the loop throws `interrupted()`. */
   signal?: AbortSignal;
   interrupted?: () => ImportError;
@@ -53,10 +55,10 @@ export interface RowLoopOptions {
  * (checkRecord) → in-file dedupe, each row handed to the step's sink by what became of it.
  * Returns the number of rows checked.
  */
-export async function eachCheckedRow(records: AsyncIterable<SourceRecord>, options: RowLoopOptions, sink: RowSink): Promise<number> {
+export async function eachCheckedRow(records: AsyncIterable<SourceRecord> | Iterable<SourceRecord>, options: RowLoopOptions, sink: RowSink): Promise<number> {
   const { plan, excluded, signal, interrupted } = options;
   const rules = { defaultCountry: options.defaultCountry, onInvalidValue: options.onInvalidValue ?? 'reject' } as const;
-  const duplicates = options.dedupe === false ? undefined : new DuplicateTracker();
+  const duplicates = options.dedupe === false ? undefined : (options.duplicates ?? new DuplicateTracker());
   let checkedRows = 0;
   for await (const record of records) {
     sink.read?.(record);

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { workerScript } from '../../threads/worker-script.js';
 import type { Contact } from '../../contacts/fields.js';
 import type { WriteOutcome, WrittenRow } from '../contact-store.js';
 import type { BatchOptions, Row, SqlValue } from '../engine.js';
@@ -27,16 +28,6 @@ export type WriterAnswer = { id: number } & ({ ok: true; value: unknown } | { ok
 export const OUTCOMES: readonly WriteOutcome[] = ['inserted', 'updated', 'existing'];
 
 /**
- * The built script: the library runs from dist/, where sqlite-writer-worker.js sits beside
- * this module; under the test runner it runs from src/*.ts, which a thread cannot load, and
- * the build (npm test builds first) is used.
- */
-function workerScript(): URL {
-  const fromSource = import.meta.url.endsWith('.ts');
-  return new URL(fromSource ? '../../../dist/db/sqlite/sqlite-writer-worker.js' : './sqlite-writer-worker.js', import.meta.url);
-}
-
-/**
  * A second connection to a SQLite file, on a worker thread (sqlite-writer-worker.ts), that
  * writes contact batches while the calling thread reads and checks the next rows. A batch is
  * written in a transaction the thread opens and keeps open: the caller runs the batch's
@@ -51,7 +42,7 @@ export class SqliteWriterThread {
   #stopped: Error | undefined;
 
   constructor(setup: WriterSetup) {
-    this.#worker = new Worker(workerScript(), { workerData: setup });
+    this.#worker = new Worker(workerScript(import.meta.url, 'sqlite-writer-worker'), { workerData: setup });
     this.#worker.unref();
     this.#worker.on('message', (answer: WriterAnswer) => {
       const waiting = this.#waiting.get(answer.id);

@@ -1,0 +1,76 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compileMapping } from '../../../../src/contacts/compile-mapping.js';
+import { analyze, upload, type Context } from '../../../../src/index.js';
+import type { CheckRules } from '../../../../src/pipeline/count-rows/checked-row-counter.js';
+import { RowCountingThread } from '../../../../src/pipeline/count-rows/row-counting-thread.js';
+import { generateContacts } from '../../../helpers/generate-contacts.js';
+import { useScratchContext } from '../../../helpers/scratch-context.js';
+
+// analyze checks a big file's rows on a second thread (threadMinBytes: 0 makes every file
+// big): what it reports must be what the same analysis on one thread reports.
+
+const FIXTURES = path.resolve(__dirname, '../../../../fixtures');
+let dir: string;
+let ctx: Context;
+useScratchContext('ci-count-', (scratch) => ({ dir, ctx } = scratch));
+
+async function bothWays(file: string): Promise<void> {
+  const { fileId } = await upload(ctx, { path: file });
+  const inline = await analyze(ctx, fileId);
+  const threaded = await analyze(ctx, fileId, { threadMinBytes: 0 });
+  expect(threaded).toEqual(inline);
+}
+
+describe('row counting on a second thread', () => {
+  it('counts a generated file with invalid rows and duplicates across batches as one thread does', async () => {
+    const generated = generateContacts({ rows: 12_000, seed: 7 });
+    const file = path.join(dir, 'generated.csv');
+    fs.writeFileSync(file, generated.csv);
+    const { fileId } = await upload(ctx, { path: file });
+    const summary = await analyze(ctx, fileId, { threadMinBytes: 0 });
+    expect(summary).toMatchObject({
+      totalRows: 12_000,
+      invalidRows: generated.invalidRows.length,
+      duplicateRows: generated.duplicateRows.length,
+    });
+    expect(await analyze(ctx, fileId)).toEqual(summary);
+  });
+
+  it.each([
+    'contacts.csv',
+    'real-world/contacts.xlsx',
+    'real-world/contacts.xls',
+    'real-world/hubspot-international.csv',
+    'real-world/invalid-utf8.csv',
+    'real-world/ragged.csv',
+    'real-world/windows-1252.csv',
+    'real-world/control-chars.csv',
+    'real-world/salesforce-week2.csv',
+  ])('gives the same summary for %s', async (name) => {
+    await bothWays(path.join(FIXTURES, name));
+  });
+
+  it('stops when the analysis is interrupted', async () => {
+    const file = path.join(dir, 'big.csv');
+    fs.writeFileSync(file, generateContacts({ rows: 5000, seed: 3 }).csv);
+    const { fileId } = await upload(ctx, { path: file });
+    const signal = AbortSignal.abort();
+    await expect(analyze(ctx, fileId, { threadMinBytes: 0, signal })).rejects.toMatchObject({ code: 'INTERRUPTED' });
+  });
+
+  it('fails with why when the thread fails, and after close', async () => {
+    const rules: CheckRules = { plan: compileMapping({ Email: 'email' }, ['Email'], { requireFields: false }), defaultCountry: 'US' };
+    const thread = new RowCountingThread(rules);
+    // A value that is not a string makes the checks throw on the thread.
+    thread.add({ row: 1, line: 2, values: [42 as unknown as string] });
+    await expect(thread.finish()).rejects.toThrow(/^the row-checking thread failed: .+/);
+    expect(() => thread.add({ row: 2, line: 3, values: ['a@example.com'] })).toThrow(/^the row-checking thread failed: /);
+    await thread.close();
+
+    const closed = new RowCountingThread(rules);
+    await closed.close();
+    expect(() => closed.add({ row: 1, line: 2, values: ['a@example.com'] })).toThrow('the row-checking thread was closed');
+  });
+});
