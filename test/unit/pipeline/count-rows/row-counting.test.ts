@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { compileMapping } from '../../../../src/contacts/compile-mapping.js';
-import { analyze, upload, type Context } from '../../../../src/index.js';
+import { analyze, openContext, upload, type Context } from '../../../../src/index.js';
 import type { CheckRules } from '../../../../src/pipeline/count-rows/checked-row-counter.js';
 import { RowCountingThread } from '../../../../src/pipeline/count-rows/row-counting-thread.js';
 import { generateContacts } from '../../../helpers/generate-contacts.js';
@@ -73,6 +73,25 @@ describe('row counting on a second thread', () => {
     const { fileId } = await upload(ctx, { path: path.join(FIXTURES, 'real-world/contacts.xlsx') });
     expect((await analyze(ctx, fileId, { threadMinBytes: 0 })).totalRows).toBeGreaterThan(0);
     expect(started.threads).toBe(before);
+  });
+
+  it('fails a file the reader refuses midway as one thread does', async () => {
+    // Over the row limit at row 3001, after the thread has counted batches.
+    const strict = openContext({ home: path.join(dir, 'strict'), env: { MAX_ROWS_ALLOWED: '3000' } });
+    try {
+      const file = path.join(dir, 'long.csv');
+      fs.writeFileSync(file, generateContacts({ rows: 5000, seed: 5 }).csv);
+      const { fileId } = await upload(strict, { path: file });
+      const inline = await analyze(strict, fileId).catch((error: unknown) => error);
+      const before = started.threads;
+      const threaded = await analyze(strict, fileId, { threadMinBytes: 0 }).catch((error: unknown) => error);
+      expect(started.threads).toBe(before + 1);
+      expect(inline).toMatchObject({ code: 'TOO_LARGE' });
+      expect(threaded).toEqual(inline);
+      expect((threaded as Error).message).toBe((inline as Error).message);
+    } finally {
+      await strict.close();
+    }
   });
 
   it('stops when the analysis is interrupted', async () => {
