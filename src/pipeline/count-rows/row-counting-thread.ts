@@ -41,7 +41,12 @@ export class RowCountingThread implements RowCounting {
   add(record: SourceRecord): void | Promise<void> {
     if (this.#failure) throw this.#failure;
     this.#packer.add(record);
-    if (this.#packer.full || this.#packer.chars >= BATCH_CHARS) return this.#send();
+    if (!this.#packer.full && this.#packer.chars < BATCH_CHARS) return;
+    this.#send();
+    if (this.#inFlight < MAX_IN_FLIGHT) return;
+    return new Promise((resolve, reject) => {
+      this.#waiting = { resolve, reject };
+    });
   }
 
   async finish(): Promise<CheckedRowCounts> {
@@ -59,13 +64,10 @@ export class RowCountingThread implements RowCounting {
     await this.#worker.terminate();
   }
 
-  #send(): void | Promise<void> {
+  #send(): void {
     const packed = this.#packer.take();
     this.#worker.postMessage({ op: 'batch', packed } satisfies CountingMessage, [packed.rows.buffer, packed.lines.buffer]);
-    if (++this.#inFlight < MAX_IN_FLIGHT) return;
-    return new Promise((resolve, reject) => {
-      this.#waiting = { resolve, reject };
-    });
+    this.#inFlight++;
   }
 
   #answered(answer: CountingAnswer): void {

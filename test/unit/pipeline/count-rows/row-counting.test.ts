@@ -105,9 +105,15 @@ describe('row counting on a second thread', () => {
   it('fails with why when the thread fails, and after close', async () => {
     const rules: CheckRules = { plan: compileMapping({ Email: 'email' }, ['Email'], { requireFields: false }), defaultCountry: 'US' };
     const thread = new RowCountingThread(rules);
-    // A value that is not a string makes the checks throw on the thread.
-    thread.add({ row: 1, line: 2, values: [42 as unknown as string] });
-    await expect(thread.finish()).rejects.toThrow(/^the row-checking thread failed: .+/);
+    // A value that is not a string makes the checks throw on the thread, in the first batch;
+    // two more full batches and a row follow, then finish(), which sends a fourth. Whichever
+    // call learns of the failure fails with it, and nothing is left to reject unhandled.
+    const feed = async (): Promise<unknown> => {
+      await thread.add({ row: 1, line: 2, values: [42 as unknown as string] });
+      for (let row = 2; row <= 3 * 2048 + 1; row++) await thread.add({ row, line: row + 1, values: [`p${row}@example.com`] });
+      return thread.finish();
+    };
+    await expect(feed()).rejects.toThrow(/^the row-checking thread failed: .+/);
     expect(() => thread.add({ row: 2, line: 3, values: ['a@example.com'] })).toThrow(/^the row-checking thread failed: /);
     await thread.close();
 
