@@ -1,16 +1,9 @@
-import type { CountryCode } from 'libphonenumber-js';
-import type { MappingPlan } from '../../contacts/compile-mapping.js';
-import type { OnInvalidValue } from '../../contacts/validate-contact.js';
 import type { SourceRecord } from '../../records/record-source.js';
 import { DuplicateTracker } from '../duplicate-tracker.js';
-import { eachCheckedRow, type RowSink } from '../each-checked-row.js';
+import { eachCheckedRow, type RowLoopOptions, type RowSink } from '../each-checked-row.js';
 
-/** The rules a file's rows are checked by. */
-export interface CheckRules {
-  plan: MappingPlan;
-  defaultCountry: CountryCode;
-  onInvalidValue?: OnInvalidValue;
-}
+/** The rules a file's rows are checked by: the row loop's own options, without its progress and dedupe knobs. */
+export type CheckRules = Pick<RowLoopOptions, 'plan' | 'defaultCountry' | 'onInvalidValue'>;
 
 /** What analyze reports of the checked rows: valid ones, and among them the repeated emails. */
 export interface CheckedRowCounts {
