@@ -65,8 +65,9 @@ export class SqliteEngine implements Engine {
     const file = owned && where !== ':memory:' && db.name !== ':memory:' ? path.resolve(where) : undefined;
     this.writerKey = file ?? db;
     // A second connection needs a file of the tool's own that it can write to: not a dry run's
-    // (its one transaction lives on the first connection), not an in-memory or handed-in database.
-    this.threadFile = dryRun ? undefined : file;
+    // (its one transaction lives on the first connection), not an in-memory or handed-in
+    // database; and the thread's script (a bundle may have left it behind).
+    this.threadFile = dryRun || !SqliteWriterThread.available ? undefined : file;
   }
 
   /**

@@ -25,6 +25,9 @@ export interface PackedWritten {
 
 export type WriterAnswer = { id: number } & ({ ok: true; value: unknown } | { ok: false; message: string; code?: string });
 
+/** The worker's script; undefined when it is missing (see workerScript). */
+const SCRIPT = workerScript(import.meta.url, 'sqlite-writer-worker');
+
 export const OUTCOMES: readonly WriteOutcome[] = ['inserted', 'updated', 'existing'];
 
 /**
@@ -36,13 +39,16 @@ export const OUTCOMES: readonly WriteOutcome[] = ['inserted', 'updated', 'existi
  * fails with why.
  */
 export class SqliteWriterThread {
+  /** Whether a thread can start: its script is there (else batches are written on the calling thread). */
+  static readonly available = SCRIPT !== undefined;
   readonly #worker: Worker;
   readonly #waiting = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   #next = 0;
   #stopped: Error | undefined;
 
   constructor(setup: WriterSetup) {
-    this.#worker = new Worker(workerScript(import.meta.url, 'sqlite-writer-worker'), { workerData: setup });
+    if (SCRIPT === undefined) throw new Error('the SQLite writer thread has no script to run');
+    this.#worker = new Worker(SCRIPT, { workerData: setup });
     this.#worker.unref();
     this.#worker.on('message', (answer: WriterAnswer) => {
       const waiting = this.#waiting.get(answer.id);

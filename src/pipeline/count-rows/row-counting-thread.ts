@@ -11,6 +11,9 @@ const BATCH_CHARS = 1 << 20;
 /** Batches sent and not yet counted before add() asks the caller to wait. */
 const MAX_IN_FLIGHT = 4;
 
+/** The worker's script; undefined when it is missing (see workerScript). */
+const SCRIPT = workerScript(import.meta.url, 'row-counting-worker');
+
 export type CountingMessage = { op: 'batch'; packed: PackedRecords } | { op: 'finish' };
 export type CountingAnswer = { op: 'counted' } | { op: 'counts'; counts: CheckedRowCounts } | { op: 'failed'; message: string };
 
@@ -21,6 +24,8 @@ export type CountingAnswer = { op: 'counted' } | { op: 'counts'; counts: Checked
  * finish() fails with why.
  */
 export class RowCountingThread implements RowCounting {
+  /** Whether a thread can start: its script is there (else the rows are counted inline). */
+  static readonly available = SCRIPT !== undefined;
   readonly #worker: Worker;
   readonly #packer: RecordPacker;
   #inFlight = 0;
@@ -30,7 +35,8 @@ export class RowCountingThread implements RowCounting {
 
   constructor(rules: CheckRules) {
     this.#packer = new RecordPacker(rules.plan, BATCH_ROWS);
-    this.#worker = new Worker(workerScript(import.meta.url, 'row-counting-worker'), {
+    if (SCRIPT === undefined) throw new Error('the row-checking thread has no script to run');
+    this.#worker = new Worker(SCRIPT, {
       workerData: { ...rules, plan: packedPlan(rules.plan) } satisfies CheckRules,
     });
     this.#worker.on('message', (answer: CountingAnswer) => this.#answered(answer));

@@ -18,9 +18,12 @@ export interface RowCounting {
   close(): Promise<void>;
 }
 
-/** Starts counting, on a worker thread when `thread` (worth it for a big file: starting one takes ~50 ms). */
+/**
+ * Starts counting, on a worker thread when `thread` (worth it for a big file: starting one takes
+ * ~50 ms) and the thread's script is there.
+ */
 export function startRowCounting(rules: CheckRules, { thread }: { thread: boolean }): RowCounting {
-  return thread ? new RowCountingThread(rules) : new InlineRowCounting(rules);
+  return thread && RowCountingThread.available ? new RowCountingThread(rules) : new InlineRowCounting(rules);
 }
 
 class InlineRowCounting implements RowCounting {
