@@ -58,11 +58,14 @@ export class RecordPacker {
   add(record: SourceRecord): void {
     const indexes = this.#indexes;
     const values = record.values;
+    const kept = this.#values;
+    let chars = this.#chars;
     for (let i = 0; i < indexes.length; i++) {
       const value = values[indexes[i]!] ?? '';
-      this.#values.push(value);
-      this.#chars += value.length;
+      kept.push(value);
+      chars += value.length;
     }
+    this.#chars = chars;
     if (record.problems !== undefined || record.cellErrors !== undefined) this.#addExtra(record);
     this.#rows[this.#size] = record.row;
     this.#lines[this.#size++] = record.line;
