@@ -37,6 +37,8 @@ export interface EncodedBatch {
   data: Buffer;
   /** How many INSERT rounds the batch needs (1 unless an email repeats in it). */
   rounds: number;
+  /** Each row's round. */
+  roundOf: number[];
 }
 
 interface Statements {
@@ -79,7 +81,7 @@ export class PostgresBatchWriter {
       if (textProblem(line)) checkStorable(row, contact);
       data.append(line);
     }
-    return { data: data.bytes(), rounds };
+    return { data: data.bytes(), rounds, roundOf };
   }
 
   async write(batch: ContactToWrite[], encoded: EncodedBatch, options: BatchOptions, now: string): Promise<WrittenRow[]> {
@@ -100,14 +102,17 @@ export class PostgresBatchWriter {
       if (overwrite) {
         for (const id of parseNumberList((await client.query<{ ids: string | null }>(statements.capture, params)).rows[0]?.ids)) captured.add(id);
       }
-      // Only rows the statement wrote come back, as (batch index, id, 1 if inserted) triples
-      // for an update and pairs for a skip: the rest were left alone ('existing').
-      const list = parseNumberList((await client.query<{ written: string | null }>(overwrite ? statements.update : statements.skip, params)).rows[0]?.written);
-      const step = overwrite ? 3 : 2;
-      for (let k = 0; k + step <= list.length; k += step) {
-        const i = list[k]!;
-        const id = list[k + 1]!;
-        const updated = overwrite && list[k + 2] === 0;
+      // Only rows the statement wrote come back, as [email, id] or, for an update, [email, id,
+      // inserted]: the rest were left alone ('existing'). An email is unique within a round,
+      // so it tells the row.
+      const rows = (await client.query<{ written: WrittenTuple[] | null }>(overwrite ? statements.update : statements.skip, params)).rows[0]?.written ?? [];
+      const indexOf = roundIndex(batch, encoded.roundOf, round);
+      for (const [email, id, inserted] of rows) {
+        const i = indexOf.get(email);
+        // Only an email column whose collation is not byte-wise (a table of the user's) could say
+        // another email than the one written: refused rather than reported as the wrong row.
+        if (i === undefined) throw new Error(`the table's email column matched ${JSON.stringify(email)} to an email of this batch written otherwise; give it a deterministic collation`);
+        const updated = overwrite && !inserted;
         // Inserted by another import between the before-image and the upsert.
         if (updated && !captured.has(id)) throw new MissedBeforeImage();
         written[i] = { outcome: updated ? 'updated' : 'inserted', id };
@@ -121,22 +126,21 @@ function prepare(t: string, changes: string): Statements {
   const image = BEFORE_IMAGE_COLUMNS.map((column) => `'${column}', t.${quoteIdent(column)}`);
   const select = SYSTEM_FIELDS.map((field) => (field.key === 'firstName' ? `COALESCE(${quoteIdent(FIELD_COLUMNS[field.key])}, '')` : quoteIdent(FIELD_COLUMNS[field.key])));
   // ORDER BY ord gives ids in batch order, as row-by-row inserts would. The rows written come
-  // back as one text value, each as its batch index, its id and, from writtenAlso, whether it
-  // was inserted. The index (ord) is looked up by email (unique within a round) in one jsonb
-  // object the uncorrelated subquery builds once: a join with the staging table instead is
-  // planned without statistics (temporary tables are never autovacuumed or analyzed) and can
-  // be a nested loop: 5000 × 5000 comparisons, two seconds for a batch when it was.
-  const ords = `(SELECT jsonb_object_agg(email, ord) FILTER (WHERE email IS NOT NULL) FROM ${STAGING} WHERE round = $3::int)`;
-  const insert = (conflict: string, returning: string, writtenAlso: string): string => `WITH written AS (INSERT INTO ${t} AS t (${COLUMNS.join(', ')}, import_id, created_at, updated_at)
+  // back as one JSON value, an [email, id] (or [email, id, inserted]) array each, which the
+  // client maps to the batch's rows by email. (Looking each row's ord up on the server instead
+  // cost ~6 ms a batch of 5000 in a jsonb object, and a join with the staging table is planned
+  // without statistics, temporary tables being never analyzed, and can be a nested loop: two
+  // seconds for a batch when it was.)
+  const insert = (conflict: string, returning: string, tuple: string): string => `WITH written AS (INSERT INTO ${t} AS t (${COLUMNS.join(', ')}, import_id, created_at, updated_at)
     SELECT ${select.join(', ')}, $1::text, $2::timestamptz, $2::timestamptz
     FROM ${STAGING} WHERE round = $3::int ORDER BY ord
     ${conflict} RETURNING ${returning})
-    SELECT string_agg((${ords} ->> w.email) || ',' || w.id::text${writtenAlso}, ',') AS written FROM written AS w`;
+    SELECT json_agg(json_build_array(${tuple})) AS written FROM written AS w`;
   // An empty incoming field keeps the stored value; import_id and created_at are never touched.
   const sets = OTHER_COLUMNS.map((c) => `${c} = COALESCE(NULLIF(EXCLUDED.${c}, ''), t.${c})`);
   return {
     copy: `COPY ${STAGING} (ord, round, ${COLUMNS.join(', ')}) FROM STDIN`,
-    skip: insert('ON CONFLICT (email) DO NOTHING', 't.email, t.id', ''),
+    skip: insert('ON CONFLICT (email) DO NOTHING', 't.email, t.id', 'w.email, w.id'),
     // xmax is 0 on a freshly inserted row. The row version an ON CONFLICT update writes
     // carries, in xmax, the row lock the statement took on the existing row first, so it is
     // never 0 there (also inside savepoints and for rows this transaction inserted earlier:
@@ -144,7 +148,7 @@ function prepare(t: string, changes: string): Statements {
     update: insert(
       `ON CONFLICT (email) DO UPDATE SET ${sets.join(', ')}, updated_at = EXCLUDED.updated_at`,
       't.email, t.id, (t.xmax = 0) AS inserted',
-      ` || CASE WHEN w.inserted THEN ',1' ELSE ',0' END`,
+      'w.email, w.id, w.inserted',
     ),
     // Locks the contacts it images, so the upsert that follows writes over exactly those values.
     // The first image an import keeps of a contact wins; after_updated_at follows its last write.
@@ -156,6 +160,16 @@ function prepare(t: string, changes: string): Statements {
     RETURNING contact_id)
     SELECT string_agg(contact_id::text, ',') AS ids FROM captured`,
   };
+}
+
+/** A row a round's statement wrote: its email, its id and, for an update, whether it was inserted. */
+type WrittenTuple = [email: string, id: number, inserted?: boolean];
+
+/** The batch index of each email of `round` (unique within it). */
+function roundIndex(batch: ContactToWrite[], roundOf: number[], round: number): Map<string, number> {
+  const index = new Map<string, number>();
+  for (let i = 0; i < batch.length; i++) if (roundOf[i] === round) index.set(batch[i]!.contact.email, i);
+  return index;
 }
 
 /** Which round each row of a batch goes in: the n-th occurrence of an email in round n. */
