@@ -3,6 +3,14 @@ const TWO_POW_32 = 4294967296;
 const LINEAR_COUNTING_LIMIT = 4;
 /** 2^-rank for every rank a register can hold (at most 53 - 4 + 1): count() sums them. */
 const INVERSE_POWERS = Float64Array.from({ length: 51 }, (_, rank) => 2 ** -rank);
+/**
+ * Hashes kept before they reach the registers. A profile updates a sketch per column for every
+ * row: a dozen 256 KiB register arrays touched in turn do not stay in a core's cache, and
+ * nearly every update missed it (≈70 ns). Applied a few thousand at a time, one sketch's
+ * registers stay cached. The order of updates does not change a sketch (each register keeps
+ * its maximum), so neither does the delay.
+ */
+const PENDING = 4096;
 
 /**
  * HyperLogLog cardinality sketch over 53-bit hashes (see hash53). With the default precision
@@ -17,6 +25,8 @@ export class HyperLogLog {
   private readonly indexMask: number;
   /** Hash bits left for the rank: 53 - precision. */
   private readonly rankBits: number;
+  private readonly pending = new Float64Array(PENDING);
+  private pendingCount = 0;
 
   constructor(precision = 18) {
     if (!Number.isInteger(precision) || precision < 4 || precision > 20) {
@@ -30,14 +40,12 @@ export class HyperLogLog {
 
   /** Adds a 53-bit hash: the low `precision` bits pick a register, the rest give the rank. */
   addHash(hash: number): void {
-    const low = hash >>> 0; // ToUint32 is hash mod 2^32
-    const high = (hash - low) / TWO_POW_32; // the top 21 bits
-    const index = low & this.indexMask;
-    const rank = this.rankOf(high, low >>> this.precision);
-    if (rank > (this.registers[index] as number)) this.registers[index] = rank;
+    this.pending[this.pendingCount++] = hash;
+    if (this.pendingCount === PENDING) this.apply();
   }
 
   count(): number {
+    this.apply();
     const m = this.registers.length;
     let sum = 0;
     let zeros = 0;
@@ -55,6 +63,20 @@ export class HyperLogLog {
     const alpha = 0.7213 / (1 + 1.079 / m);
     // 53-bit hashes make the large-range (hash collision) correction unnecessary here.
     return Math.round((alpha * m * m) / sum);
+  }
+
+  /** Updates the registers with the pending hashes. */
+  private apply(): void {
+    const { pending, registers, indexMask, precision } = this;
+    for (let i = 0; i < this.pendingCount; i++) {
+      const hash = pending[i]!;
+      const low = hash >>> 0; // ToUint32 is hash mod 2^32
+      const high = (hash - low) / TWO_POW_32; // the top 21 bits
+      const index = low & indexMask;
+      const rank = this.rankOf(high, low >>> precision);
+      if (rank > (registers[index] as number)) registers[index] = rank;
+    }
+    this.pendingCount = 0;
   }
 
   /**
