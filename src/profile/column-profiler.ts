@@ -8,7 +8,7 @@ const MAX_SAMPLES = 5;
  * What the distinct-value counters of all columns may hold together. Up to 64 columns each
  * gets the full counter (1 MiB); a wider file gives each a share, so exact counts switch to
  * estimates sooner and the sketches are coarser (1000 columns: 4096 exact values, then a
- * 64 KiB sketch with ~0.4% error), but memory stays bounded whatever the width.
+ * 36 KiB sketch with ~0.6% error), but memory stays bounded whatever the width.
  */
 export const PROFILE_MEMORY_BUDGET = 64 * 1024 * 1024;
 const MAX_SAMPLE_LENGTH = 100;
@@ -26,7 +26,7 @@ interface ColumnState {
  * Profiles every column of a file in one pass over its rows, for `analyze`: filled and blank
  * counts, distinct values (exact, or a flagged estimate past 50k), the first distinct samples
  * and the inferred type. Values are compared after trimming. Memory per column is bounded
- * (≤ 50k hashes or a 256 KiB sketch), whatever the row count, and all columns together
+ * (≤ 50k hashes or a 288 KiB sketch), whatever the row count, and all columns together
  * stay within PROFILE_MEMORY_BUDGET, whatever the width.
  */
 export class ColumnProfiler {

@@ -4,13 +4,13 @@ const LINEAR_COUNTING_LIMIT = 4;
 /** 2^-rank for every rank a register can hold (at most 53 - 4 + 1): count() sums them. */
 const INVERSE_POWERS = Float64Array.from({ length: 51 }, (_, rank) => 2 ** -rank);
 /**
- * Hashes kept before they reach the registers. A profile updates a sketch per column for every
- * row: a dozen 256 KiB register arrays touched in turn do not stay in a core's cache, and
- * nearly every update missed it (≈70 ns). Applied a few thousand at a time, one sketch's
- * registers stay cached. The order of updates does not change a sketch (each register keeps
- * its maximum), so neither does the delay.
+ * Hashes kept before they reach the registers, one per 64 registers (4096 at precision 18). A
+ * profile updates a sketch per column for every row: a dozen 256 KiB register arrays touched
+ * in turn do not stay in a core's cache, and nearly every update missed it (≈70 ns). Applied
+ * a few thousand at a time, one sketch's registers stay cached. The order of updates does not
+ * change a sketch (each register keeps its maximum), so neither does the delay.
  */
-const PENDING = 4096;
+const pendingFor = (precision: number): number => 2 ** precision / 64;
 
 /**
  * HyperLogLog cardinality sketch over 53-bit hashes (see hash53). With the default precision
@@ -25,8 +25,13 @@ export class HyperLogLog {
   private readonly indexMask: number;
   /** Hash bits left for the rank: 53 - precision. */
   private readonly rankBits: number;
-  private readonly pending = new Float64Array(PENDING);
+  private readonly pending: Float64Array;
   private pendingCount = 0;
+
+  /** The memory a sketch of this precision takes: its registers and its pending hashes. */
+  static bytesFor(precision: number): number {
+    return 2 ** precision + 8 * pendingFor(precision);
+  }
 
   constructor(precision = 18) {
     if (!Number.isInteger(precision) || precision < 4 || precision > 20) {
@@ -36,12 +41,13 @@ export class HyperLogLog {
     this.registers = new Uint8Array(2 ** precision);
     this.indexMask = 2 ** precision - 1;
     this.rankBits = 53 - precision;
+    this.pending = new Float64Array(pendingFor(precision));
   }
 
   /** Adds a 53-bit hash: the low `precision` bits pick a register, the rest give the rank. */
   addHash(hash: number): void {
     this.pending[this.pendingCount++] = hash;
-    if (this.pendingCount === PENDING) this.apply();
+    if (this.pendingCount === this.pending.length) this.apply();
   }
 
   count(): number {

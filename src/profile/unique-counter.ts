@@ -4,7 +4,7 @@ import { HyperLogLog } from './hyperloglog.js';
 
 /** Distinct values counted exactly before switching to an estimate. */
 export const EXACT_LIMIT = 50_000;
-/** The HyperLogLog's precision: 2^18 one-byte registers (256 KiB), ~0.2% error. */
+/** The HyperLogLog's precision: 2^18 one-byte registers (256 KiB, and 32 KiB of pending hashes), ~0.2% error. */
 export const SKETCH_PRECISION = 18;
 
 /** How far a counter may go: a profiler of many columns gives each a smaller share of memory. */
@@ -17,11 +17,12 @@ const FULL_SIZE: UniqueCounterSize = { exactLimit: EXACT_LIMIT, precision: SKETC
 
 /**
  * The largest counter within `bytes`: the exact set peaks at 16 bytes a value (8-byte slots,
- * at most half full, times two while it grows), the sketch takes 2^precision bytes.
+ * at most half full, times two while it grows), the sketch takes HyperLogLog.bytesFor(precision).
  */
 export function counterSizeFor(bytes: number): UniqueCounterSize {
   const exactLimit = Math.max(256, Math.min(EXACT_LIMIT, Math.floor(bytes / 16)));
-  const precision = Math.max(12, Math.min(SKETCH_PRECISION, Math.floor(Math.log2(bytes))));
+  let precision = SKETCH_PRECISION;
+  while (precision > 12 && HyperLogLog.bytesFor(precision) > bytes) precision--;
   return { exactLimit, precision };
 }
 
