@@ -34,7 +34,23 @@ export type PhoneResult = { ok: true; value: string } | { ok: false; reason: str
 
 /** Validates a `--default-country` value: an upper-case ISO 3166 code libphonenumber knows. */
 export function isCountryCode(s: string): s is CountryCode {
-  return /^[A-Z]{2}$/.test(s) && isSupportedCountry(s);
+  return /^[A-Z]{2}$/.test(s) && isSupportedRegion(s);
+}
+
+/**
+ * libphonenumber's isSupportedCountry, remembered: it is asked for every phone number of a
+ * file, and each call copies its arguments to find the metadata (≈0.1 s per 1M numbers).
+ * Regions are a row's country code or the default country: a few hundred at most.
+ */
+const supported = new Map<string, boolean>();
+function isSupportedRegion(region: string): boolean {
+  let known = supported.get(region);
+  if (known === undefined) {
+    known = isSupportedCountry(region);
+    // A caller passing arbitrary text as a region cannot grow it without bound.
+    if (supported.size < 1000) supported.set(region, known);
+  }
+  return known;
 }
 
 /**
@@ -54,7 +70,7 @@ export function normalizePhone(raw: string, region: CountryCode): PhoneResult {
       reason: 'a number Excel turned into scientific notation, which lost digits; format the column as text and export again',
     };
   }
-  if (text.length <= MAX_TEXT_LENGTH && isSupportedCountry(region)) {
+  if (text.length <= MAX_TEXT_LENGTH && isSupportedRegion(region)) {
     if (PLAIN.test(text)) {
       const known = rememberedAnswer(text, region);
       if (known) return known;
