@@ -4,7 +4,7 @@ import {
   type CountryCode,
   type PhoneNumber,
 } from 'libphonenumber-js';
-import { decisiveDigits, type PhoneForm } from './phone-decisive-digits.js';
+import { decisiveKey, KEY_BASE, type PhoneForm } from './phone-decisive-digits.js';
 import { splitPhoneExtension } from './split-phone-extension.js';
 
 export type { CountryCode };
@@ -24,8 +24,11 @@ export type { CountryCode };
  * every country, with and without extensions.
  */
 type Remembered = 'invalid' | 'ask' | { head: string; tail: number };
+/** By decisiveKey's prefix number (bounded by its memo); by text key once that memo is full. */
+const rememberedByPrefix = new Map<number, Remembered>();
 const remembered = new Map<string, Remembered>();
 const MAX_REMEMBERED = 200_000;
+const NON_DIGITS = /\D/g;
 const PLAIN = /^\+?[0-9 ().\-/]+$/;
 /** libphonenumber reads no number longer than this. */
 const MAX_TEXT_LENGTH = 250;
@@ -92,17 +95,21 @@ export function normalizePhone(raw: string, region: CountryCode): PhoneResult {
  * (libphonenumber tells "12" from "1 2"), or digits the metadata bounds nothing for.
  */
 function rememberedAnswer(text: string, region: CountryCode): PhoneResult | undefined {
-  const digits = text.replace(/\D/g, '');
+  const digits = text.replace(NON_DIGITS, '');
   if (digits.length < 3) return undefined;
-  const form: PhoneForm = text[0] === '+' ? '+' : text.startsWith('00') ? '00' : '';
-  const decisive = decisiveDigits(region, form, digits);
-  if (decisive === Number.POSITIVE_INFINITY) return undefined;
-  const key = `${region}${form}|${digits.slice(0, decisive)}|${digits.length}`;
-  const known = remembered.get(key);
+  const form: PhoneForm = text.charCodeAt(0) === 0x2b ? '+' : text.startsWith('00') ? '00' : '';
+  const decided = decisiveKey(region, form, digits);
+  if (decided < 0) return undefined;
+  const prefix = Math.floor(decided / KEY_BASE);
+  const key = prefix ? undefined : `${region}${form}|${digits.slice(0, decided % KEY_BASE)}|${digits.length}`;
+  const known = key === undefined ? rememberedByPrefix.get(prefix) : remembered.get(key);
   if (known === 'invalid') return { ok: false, reason: invalidReason(region) };
   if (known !== undefined && known !== 'ask') return { ok: true, value: known.head + digits.slice(digits.length - known.tail) };
   const phone = parseValid(text, region);
-  if (known === undefined && remembered.size < MAX_REMEMBERED) remembered.set(key, shapeOf(phone, digits));
+  if (known === undefined) {
+    if (key === undefined) rememberedByPrefix.set(prefix, shapeOf(phone, digits));
+    else if (remembered.size < MAX_REMEMBERED) remembered.set(key, shapeOf(phone, digits));
+  }
   return answer(phone, region);
 }
 

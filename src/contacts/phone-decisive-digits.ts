@@ -25,12 +25,29 @@ export type PhoneForm = '+' | '00' | '';
  * remembered per prefix (PrefixMemo): it is asked for every phone number of a file.
  */
 export function decisiveDigits(region: CountryCode, form: PhoneForm, digits: string): number {
+  const key = decisiveKey(region, form, digits);
+  return key < 0 ? Number.POSITIVE_INFINITY : key % KEY_BASE;
+}
+
+/** decisiveKey's answers are `prefix * KEY_BASE + decisive`: a bound is below it (see PrefixMemo.set). */
+export const KEY_BASE = 256;
+
+/**
+ * decisiveDigits as one number: -1 when the metadata bounds nothing (or only past 255 digits,
+ * which no phone number has); else the bound k plus
+ * KEY_BASE times a number (> 0) that stands for the region, form, length and first k digits
+ * (so for every number decided alike), or 0 when the memo of bounds is full.
+ */
+export function decisiveKey(region: CountryCode, form: PhoneForm, digits: string): number {
   const scope = `${region}${form}|${digits.length}`;
-  const known = memo.get(scope, digits);
-  if (known >= 0) return known;
-  const decisive = form === '+' ? international(digits) : form === '' ? national(region, digits) : viaDoubleZero(region, digits);
-  memo.set(scope, digits, decisive);
-  return decisive;
+  const node = memo.find(scope, digits);
+  if (node) return node * KEY_BASE + memo.answerAt(node);
+  const bound = form === '+' ? international(digits) : form === '' ? national(region, digits) : viaDoubleZero(region, digits);
+  if (bound === Number.POSITIVE_INFINITY) return -1;
+  // A bound past the digits means all of them: only the number itself shares them.
+  const decisive = Math.min(bound, digits.length);
+  if (decisive >= KEY_BASE) return -1;
+  return memo.set(scope, digits, decisive) * KEY_BASE + decisive;
 }
 
 /** normalizePhone reads `00…` in the region, and retries it as `+…`. */
