@@ -153,17 +153,26 @@ async function readAhead(
       if (v.trim() !== '') filled[i]!++;
     });
   }
-  async function* records(): AsyncGenerator<SourceRecord> {
-    try {
-      yield* buffered;
-      buffered.length = 0;
-      if (done) return;
-      for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
-    } finally {
+  // The buffered records first, then the source's own: an iterator rather than a generator,
+  // which would cost every record of a big file another async step (≈0.1 s per 1M).
+  let at = 0;
+  const records: AsyncIterableIterator<SourceRecord> = {
+    next(): Promise<IteratorResult<SourceRecord>> {
+      if (at < buffered.length) return Promise.resolve({ value: buffered[at++]!, done: false });
+      if (buffered.length > 0) buffered.length = at = 0;
+      return done ? Promise.resolve({ value: undefined, done: true }) : iterator.next();
+    },
+    async return(): Promise<IteratorResult<SourceRecord>> {
+      buffered.length = at = 0;
+      done = true;
       await iterator.return?.();
-    }
-  }
-  return { filled, records: records() };
+      return { value: undefined, done: true };
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+  return { filled, records };
 }
 
 function warningsOf(totalRows: number, fromReader: string[]): { warnings?: string[] } {
