@@ -4,13 +4,14 @@ const LINEAR_COUNTING_LIMIT = 4;
 /** 2^-rank for every rank a register can hold (at most 53 - 4 + 1): count() sums them. */
 const INVERSE_POWERS = Float64Array.from({ length: 51 }, (_, rank) => 2 ** -rank);
 /**
- * Hashes kept before they reach the registers, one per 64 registers (4096 at precision 18). A
+ * Hashes kept before they reach the registers, one per 64 registers (4096 at precision 18; at
+ * least one, so a tiny sketch still holds its hashes). A
  * profile updates a sketch per column for every row: a dozen 256 KiB register arrays touched
  * in turn do not stay in a core's cache, and nearly every update missed it (≈70 ns). Applied
  * a few thousand at a time, one sketch's registers stay cached. The order of updates does not
  * change a sketch (each register keeps its maximum), so neither does the delay.
  */
-const pendingFor = (precision: number): number => 2 ** precision / 64;
+const pendingFor = (precision: number): number => Math.max(1, 2 ** precision / 64);
 
 /**
  * HyperLogLog cardinality sketch over 53-bit hashes (see hash53). With the default precision

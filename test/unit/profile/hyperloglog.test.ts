@@ -36,6 +36,25 @@ describe('HyperLogLog', () => {
     expect(hll.count()).toBeGreaterThan(0);
   });
 
+  it('counts the hashes it holds back as well, whenever asked and at every precision', () => {
+    for (const precision of [4, 5, 6, 12, 18]) {
+      const hll = new HyperLogLog(precision);
+      const counts: number[] = [];
+      // Counted between additions too: a count in the middle must not lose the hashes held back.
+      for (let i = 0; i < 3; i++) {
+        hll.addHash(hash53(`p${precision}-${i}`));
+        counts.push(hll.count());
+      }
+      expect(counts, `precision ${precision}`).toEqual([1, 2, 3]);
+    }
+    // Past a full buffer of held-back hashes (4096 at precision 18), and after a count.
+    const hll = new HyperLogLog(18);
+    for (let i = 0; i < 5000; i++) hll.addHash(hash53(`q${i}`));
+    expect(Math.abs(hll.count() - 5000)).toBeLessThan(25);
+    for (let i = 5000; i < 10_000; i++) hll.addHash(hash53(`q${i}`));
+    expect(Math.abs(hll.count() - 10_000)).toBeLessThan(50);
+  });
+
   it('rejects a precision out of range', () => {
     expect(() => new HyperLogLog(3)).toThrow(RangeError);
     expect(() => new HyperLogLog(21)).toThrow(RangeError);
