@@ -34,9 +34,9 @@ export const KEY_BASE = 256;
 
 /**
  * decisiveDigits as one number: -1 when the metadata bounds nothing (or only past 255 digits,
- * which no phone number has); else the bound k plus
- * KEY_BASE times a number (> 0) that stands for the region, form, length and first k digits
- * (so for every number decided alike), or 0 when the memo of bounds is full.
+ * which no phone number has); else the bound k plus KEY_BASE times a number that stands for
+ * the region, form, length and first k digits, so for every number decided alike (> 0), or 0
+ * when the memo of bounds is full.
  */
 export function decisiveKey(region: CountryCode, form: PhoneForm, digits: string): number {
   const scope = `${region}${form}|${digits.length}`;

@@ -38,9 +38,9 @@ export interface AnalyzeOptions {
 /**
  * From this size a CSV file's rows are checked on a second thread. Measured on realistic files
  * (two cores): 50k rows (6 MB) 5–10% slower, as the thread's start and warm-up eat the gain,
- * and 35 MB more; 100k rows (12 MB) 10–15% faster for 15–40 MB more; 200k rows ≈ 20%, 1M rows
- * 40–50% (3.8–4.1 s against 6.9–7.3 s). A spreadsheet's reading dominates its analysis: at 100k rows
- * (19 MB of XLSX) the thread saved no time and cost 70 MB.
+ * and 35 MB more; 100k rows (12 MB) 10–15% faster for 15–40 MB more; 200k rows ≈ 20%, 1M
+ * rows 40–50% (3.8–4.1 s against 6.9–7.3 s). A spreadsheet's reading dominates its analysis:
+ * at 100k rows (19 MB of XLSX) the thread saved no time and cost 70 MB.
  */
 const THREAD_MIN_BYTES = 10 * 1024 * 1024;
 
