@@ -30,6 +30,12 @@ const remembered = new Map<string, Remembered>();
 const MAX_REMEMBERED = 200_000;
 const NON_DIGITS = /\D/g;
 const PLAIN = /^\+?[0-9 ().\-/]+$/;
+/**
+ * The digits libphonenumber reads (its VALID_DIGITS: ASCII, full-width, Arabic-Indic and
+ * Extended Arabic-Indic): a text with none of them is never a number to it, and it would only
+ * build and catch an error to say so (junk like "call me", "n/a").
+ */
+const ANY_DIGIT = /[0-9\uFF10-\uFF19\u0660-\u0669\u06F0-\u06F9]/;
 /** libphonenumber reads no number longer than this. */
 const MAX_TEXT_LENGTH = 250;
 
@@ -86,7 +92,7 @@ export function normalizePhone(raw: string, region: CountryCode): PhoneResult {
     }
   }
   // Other texts go to libphonenumber as written.
-  return answer(parseValid(text, region), region);
+  return answer(ANY_DIGIT.test(text) ? parseValid(text, region) : undefined, region);
 }
 
 /**

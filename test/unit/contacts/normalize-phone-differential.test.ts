@@ -193,6 +193,21 @@ describe('normalizePhone remembers exactly what libphonenumber answers', () => {
     }
   });
 
+  it('on texts without a digit libphonenumber reads, which are answered without it', () => {
+    const junk = ['call me', 'n/a', 'N/A', 'none', 'TBD', '-', '--', '+', '()', '(   )', 'x', 'ext. 12', '#', 'tel:',
+      '+ONE', '1-800-FLOWERS'.replace(/\d/g, ''), 'ask front desk', 'Ⅻ', '½', '¹²³', '𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖𝟗𝟎', '߁߂߃߄߅߆߇߈߉߀',
+      '\u0966\u0967\u0968\u0969\u096a\u096b\u096c', '\u0e51\u0e52\u0e53\u0e54\u0e55\u0e56\u0e57', 'Ｔｅｌ', 'téléphone'];
+    // And their neighbours with a digit of each kind it does read, which it must still be asked.
+    // (Valid ones among them: an Egyptian mobile in Arabic-Indic digits, an Iranian one in
+    // Extended Arabic-Indic, a London number in full-width digits.)
+    const withDigits = ['call 5', 'n/a 0', '٠١٠٠١٢٣٤٥٦٧', '۰۹۱۲۳۴۵۶۷۸۹', '+４４ ２０ ７９４６ ０９５８', '１２３４５６７８９０'];
+    for (const text of [...junk, ...withDigits]) {
+      for (const region of ['US', 'DE', 'EG', 'IR', 'JP'] as const) {
+        expect(normalizePhone(text, region), `${text} in ${region}`).toEqual(reference(text, region));
+      }
+    }
+  });
+
   it('on numbers of every country with an extension, in every form, valid and not', () => {
     let compared = 0;
     let valid = 0;
