@@ -30,7 +30,7 @@ export interface RowSink {
   valid?(record: SourceRecord, checked: ValidRow): Done;
   /** After every 1024th checked row (excluded ones do not count), with that count: progress. */
   tick?(checkedRows: number): Done;
-  /** Asked after each checked row: true ends the loop early (a preview page is full). */
+  /** Asked after each row: true ends the loop early (a preview page is full). */
   full?(): boolean;
 }
 
@@ -60,13 +60,17 @@ export async function eachCheckedRow(records: AsyncIterable<SourceRecord> | Iter
   const rules = { defaultCountry: options.defaultCountry, onInvalidValue: options.onInvalidValue ?? 'reject' } as const;
   const duplicates = options.dedupe === false ? undefined : (options.duplicates ?? new DuplicateTracker());
   let checkedRows = 0;
-  for await (const record of records) {
+  /** After a checked row's sink step is done: the count, and every 1024 rows the signal and the tick. */
+  const counted = (): Done => {
+    checkedRows++;
+    if ((checkedRows & 1023) !== 0) return;
+    if (signal?.aborted && interrupted) throw interrupted();
+    return sink.tick?.(checkedRows);
+  };
+  /** One record through the rules to the sink: a promise only when the sink gave one. */
+  const step = (record: SourceRecord): Done => {
     sink.read?.(record);
-    if (excluded?.has(record.row)) {
-      const wait = sink.excluded?.(record);
-      if (wait) await wait;
-      continue;
-    }
+    if (excluded?.has(record.row)) return sink.excluded?.(record);
     const checked = checkRecord(record, plan, rules);
     let wait: Done;
     if (!checked.contact) wait = sink.invalid?.(record, checked);
@@ -75,14 +79,21 @@ export async function eachCheckedRow(records: AsyncIterable<SourceRecord> | Iter
       const firstRow = duplicates?.check(valid.contact.email, record.row);
       wait = firstRow === undefined ? sink.valid?.(record, valid) : sink.duplicate?.(record, valid, firstRow);
     }
-    if (wait) await wait;
-    checkedRows++;
-    if ((checkedRows & 1023) === 0) {
-      if (signal?.aborted && interrupted) throw interrupted();
-      const ticked = sink.tick?.(checkedRows);
-      if (ticked) await ticked;
+    return wait ? wait.then(counted) : counted();
+  };
+  // Records already in memory are taken without an await each (a batch of a worker thread).
+  if (Symbol.iterator in records) {
+    for (const record of records) {
+      const wait = step(record);
+      if (wait) await wait;
+      if (sink.full?.()) break;
     }
-    if (sink.full?.()) break;
+  } else {
+    for await (const record of records) {
+      const wait = step(record);
+      if (wait) await wait;
+      if (sink.full?.()) break;
+    }
   }
   return checkedRows;
 }
