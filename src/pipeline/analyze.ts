@@ -3,6 +3,7 @@ import { compileMapping } from '../contacts/compile-mapping.js';
 import { suggestMapping } from '../contacts/suggest-mapping.js';
 import { ImportError, toImportError } from '../errors.js';
 import { ColumnProfiler } from '../profile/column-profiler.js';
+import { recordBatches } from '../records/record-batches.js';
 import type { SourceRecord } from '../records/record-source.js';
 import { STORAGE_KEYS } from '../state/session-keys.js';
 import type { AnalysisSummary, ProgressListener } from '../types.js';
@@ -58,7 +59,7 @@ export async function analyze(ctx: Context, fileId: string, options: AnalyzeOpti
     const { columns } = source;
     // The first rows are read ahead so the suggestion can prefer filled columns (a Home block
     // over an empty Work block); the loop then reads them from the buffer.
-    const { filled, records } = await readAhead(source.records, columns.length, SAMPLE_ROWS_COUNT);
+    const { filled, batches } = await readAhead(recordBatches(source), columns.length, SAMPLE_ROWS_COUNT);
     // A rejected-rows file's own columns (_row, _field, _reason) are never suggested.
     const suggestedMapping = suggestMapping(isResultsFile(columns) ? columns.slice(0, -RESULTS_COLUMNS.length) : columns, filled);
     const plan = compileMapping(suggestedMapping, columns, { requireFields: false });
@@ -68,7 +69,7 @@ export async function analyze(ctx: Context, fileId: string, options: AnalyzeOpti
     // This thread reads and profiles; a big CSV file's rows are checked on a second one meanwhile.
     const thread = source.format.type === 'csv' && upload.size >= (options.threadMinBytes ?? THREAD_MIN_BYTES);
     const counting = startRowCounting(rules, { thread });
-    const { totalRows, validRows, duplicateRows } = await scanRecords(records, { profiler, sample, counting }, signal, (rows) => {
+    const { totalRows, validRows, duplicateRows } = await scanRecords(batches, { profiler, sample, counting }, signal, (rows) => {
       onProgress?.({ phase: 'analyze', rows, bytes: source.bytesRead(), totalBytes: source.totalBytes });
       return progress.tick(rows, source.bytesRead());
     });
@@ -107,23 +108,25 @@ export async function analyze(ctx: Context, fileId: string, options: AnalyzeOpti
  * signal is looked at and `tick` called. The thread, if any, is closed however it ends.
  */
 async function scanRecords(
-  records: AsyncIterable<SourceRecord>,
+  batches: AsyncIterable<SourceRecord[]>,
   { profiler, sample, counting }: { profiler: ColumnProfiler; sample: AnalysisSample; counting: RowCounting },
   signal: AbortSignal | undefined,
   tick: (rows: number) => Promise<void> | undefined,
 ): Promise<{ totalRows: number } & CheckedRowCounts> {
   let totalRows = 0;
   try {
-    for await (const record of records) {
-      totalRows++;
-      profiler.add(record.values);
-      sample.add(record);
-      const behind = counting.add(record);
-      if (behind) await behind;
-      if ((totalRows & 1023) === 0) {
-        if (signal?.aborted) throw new ImportError('INTERRUPTED', 'analysis interrupted');
-        const ticked = tick(totalRows);
-        if (ticked) await ticked;
+    for await (const batch of batches) {
+      for (const record of batch) {
+        totalRows++;
+        profiler.add(record.values);
+        sample.add(record);
+        const behind = counting.add(record);
+        if (behind) await behind;
+        if ((totalRows & 1023) === 0) {
+          if (signal?.aborted) throw new ImportError('INTERRUPTED', 'analysis interrupted');
+          const ticked = tick(totalRows);
+          if (ticked) await ticked;
+        }
       }
     }
     return { totalRows, ...(await counting.finish()) };
@@ -132,47 +135,45 @@ async function scanRecords(
   }
 }
 
-/** Buffers the first `count` records, counting non-blank values per column, and replays them. */
+/**
+ * Reads batches until the first `count` records are in, counting non-blank values per column
+ * among them, and replays those batches before the rest.
+ */
 async function readAhead(
-  source: AsyncIterable<SourceRecord>,
+  source: AsyncIterable<SourceRecord[]>,
   width: number,
   count: number,
-): Promise<{ filled: number[]; records: AsyncIterable<SourceRecord> }> {
+): Promise<{ filled: number[]; batches: AsyncIterable<SourceRecord[]> }> {
   const iterator = source[Symbol.asyncIterator]();
-  const buffered: SourceRecord[] = [];
+  const buffered: SourceRecord[][] = [];
   const filled = new Array<number>(width).fill(0);
+  let seen = 0;
   let done = false;
-  while (buffered.length < count) {
+  while (seen < count) {
     const next = await iterator.next();
     if (next.done) {
       done = true;
       break;
     }
     buffered.push(next.value);
-    next.value.values.forEach((v, i) => {
-      if (v.trim() !== '') filled[i]!++;
-    });
+    for (const record of next.value) {
+      if (seen++ === count) break;
+      record.values.forEach((v, i) => {
+        if (v.trim() !== '') filled[i]!++;
+      });
+    }
   }
-  // The buffered records first, then the source's own: an iterator rather than a generator,
-  // which would cost every record of a big file another async step (≈0.1 s per 1M).
-  let at = 0;
-  const records: AsyncIterableIterator<SourceRecord> = {
-    next(): Promise<IteratorResult<SourceRecord>> {
-      if (at < buffered.length) return Promise.resolve({ value: buffered[at++]!, done: false });
-      if (buffered.length > 0) buffered.length = at = 0;
-      return done ? Promise.resolve({ value: undefined, done: true }) : iterator.next();
-    },
-    async return(): Promise<IteratorResult<SourceRecord>> {
-      buffered.length = at = 0;
-      done = true;
+  async function* batches(): AsyncGenerator<SourceRecord[]> {
+    try {
+      yield* buffered;
+      buffered.length = 0;
+      if (done) return;
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+    } finally {
       await iterator.return?.();
-      return { value: undefined, done: true };
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
-  return { filled, records };
+    }
+  }
+  return { filled, batches: batches() };
 }
 
 function warningsOf(totalRows: number, fromReader: string[]): { warnings?: string[] } {

@@ -35,6 +35,8 @@ export function unguardResultsFile<T extends RecordSource>(source: T): T {
   const warnings = source.warnings.bind(source);
   return Object.assign(source, {
     records: records(),
+    // Its cells are rewritten one record at a time: no batches of the reader's own.
+    batches: undefined,
     warnings: () => [
       "a rejected-rows file of this tool: the ' formula guard was taken off its cells, and its _row, _field and _reason columns are not imported",
       ...warnings(),

@@ -60,6 +60,12 @@ export interface RecordSource {
   format: FileFormat;
   /** Single use; iterating pulls from the file with backpressure. */
   records: AsyncIterable<SourceRecord>;
+  /**
+   * The same records a batch at a time, where the reader takes the file in chunks (CSV: a
+   * batch per 64 KiB read), for a consumer that handles them synchronously: no async step per
+   * record. Either this or `records` is iterated, once (see recordBatches).
+   */
+  batches?: AsyncIterable<SourceRecord[]>;
   /** Bytes consumed from the input so far, for progress. */
   bytesRead(): number;
   /**

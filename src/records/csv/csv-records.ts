@@ -15,7 +15,7 @@ import { checkHeaderRow, headerRowMissing, SkippedRows } from '../detect/header-
 import { LineList } from '../line-list.js';
 import type { ReadOptions, RecordSource, SourceRecord } from '../record-source.js';
 import { isBlankRow, MAX_COLUMNS, shapeRow, tooManyColumns, tooManyRows } from '../shape-row.js';
-import { singleUse } from '../single-use.js';
+import { singleUseEither } from '../single-use.js';
 import { normalizeDelimiter, parseSepLine, sniffDelimiter } from '../detect/sniff-delimiter.js';
 import { uniqueHeaders } from '../unique-headers.js';
 import { invalidUtf8Problem, Utf8Check } from './utf8-check.js';
@@ -116,25 +116,29 @@ export async function readCsvRecords(source: ByteSource, options: ReadOptions): 
   const undecodable = utf8 === undefined ? `has bytes that are not ${encoding} text (shown as "\ufffd")` : undefined;
   const invalidLines = new LineList();
   const maxRows = options.maxRows;
+  let row = 0;
+  /** A line as a data record; undefined for a line that is blank once cleaned (no row). */
+  const toRecord = (next: Line): SourceRecord | undefined => {
+    const fields = next.controls ? controls.clean(next.fields, next.line) : next.fields;
+    if (fields !== next.fields && isBlankRow(fields)) return undefined;
+    row++;
+    if (maxRows !== undefined && row > maxRows) throw tooManyRows(file, maxRows, next.line);
+    if (next.tooLarge) {
+      // Its fields were not kept: one invalid row, with empty values.
+      return { row, line: next.line, values: new Array<string>(columns.length).fill(''), problems: [tooLarge] };
+    }
+    const problems: string[] = [];
+    if (next.invalid) problems.push(invalidUtf8Problem(next.invalid));
+    else if (undecodable && fields.some((field) => field.includes('\ufffd'))) problems.push(undecodable);
+    if (problems.length > 0) invalidLines.add(next.line);
+    return { row, line: next.line, ...shapeRow(fields, columns.length, problems) };
+  };
   async function* records(): AsyncGenerator<SourceRecord> {
     try {
-      let row = 0;
       for await (const batch of lines.batches()) {
         for (const next of batch) {
-          const fields = next.controls ? controls.clean(next.fields, next.line) : next.fields;
-          if (fields !== next.fields && isBlankRow(fields)) continue;
-          row++;
-          if (maxRows !== undefined && row > maxRows) throw tooManyRows(file, maxRows, next.line);
-          if (next.tooLarge) {
-            // Its fields were not kept: one invalid row, with empty values.
-            yield { row, line: next.line, values: new Array<string>(columns.length).fill(''), problems: [tooLarge] };
-            continue;
-          }
-          const problems: string[] = [];
-          if (next.invalid) problems.push(invalidUtf8Problem(next.invalid));
-          else if (undecodable && fields.some((field) => field.includes('\ufffd'))) problems.push(undecodable);
-          if (problems.length > 0) invalidLines.add(next.line);
-          yield { row, line: next.line, ...shapeRow(fields, columns.length, problems) };
+          const record = toRecord(next);
+          if (record) yield record;
         }
       }
     } catch (error) {
@@ -144,13 +148,29 @@ export async function readCsvRecords(source: ByteSource, options: ReadOptions): 
       lines.close();
     }
   }
+  async function* batches(): AsyncGenerator<SourceRecord[]> {
+    try {
+      for await (const batch of lines.batches()) {
+        const out: SourceRecord[] = [];
+        for (const next of batch) {
+          const record = toRecord(next);
+          if (record) out.push(record);
+        }
+        if (out.length > 0) yield out;
+      }
+    } catch (error) {
+      throw csvFailure(error, file);
+    } finally {
+      lines.close();
+    }
+  }
 
   const format: FileFormat = { type: 'csv', encoding, delimiter };
   if (explicitHeaderRow !== undefined || skipped.count > 0) format.headerRow = header.line;
   return {
     columns,
     format,
-    records: singleUse(records()),
+    ...singleUseEither(records(), batches()),
     bytesRead: () => source.bytesRead(),
     warnings: () => {
       const all = [...warnings];

@@ -76,11 +76,12 @@ describe('row counting on a second thread', () => {
   });
 
   it('fails a file the reader refuses midway as one thread does', async () => {
-    // Over the row limit at row 3001, after the thread has counted batches.
-    const strict = openContext({ home: path.join(dir, 'strict'), env: { MAX_ROWS_ALLOWED: '3000' } });
+    // Over the row limit at row 15001, after the thread has counted batches (and past the
+    // first MiB, which the reader takes in at once to detect the encoding).
+    const strict = openContext({ home: path.join(dir, 'strict'), env: { MAX_ROWS_ALLOWED: '15000' } });
     try {
       const file = path.join(dir, 'long.csv');
-      fs.writeFileSync(file, generateContacts({ rows: 5000, seed: 5 }).csv);
+      fs.writeFileSync(file, generateContacts({ rows: 20_000, seed: 5 }).csv);
       const { fileId } = await upload(strict, { path: file });
       const inline = await analyze(strict, fileId).catch((error: unknown) => error);
       const before = started.threads;
