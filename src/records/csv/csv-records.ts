@@ -133,35 +133,32 @@ export async function readCsvRecords(source: ByteSource, options: ReadOptions): 
     if (problems.length > 0) invalidLines.add(next.line);
     return { row, line: next.line, ...shapeRow(fields, columns.length, problems) };
   };
-  async function* records(): AsyncGenerator<SourceRecord> {
+  /** The lines a chunk at a time, the reader's failures as ImportErrors; the input stops however the loop ends. */
+  async function* lineBatches(): AsyncGenerator<Line[]> {
     try {
-      for await (const batch of lines.batches()) {
-        for (const next of batch) {
-          const record = toRecord(next);
-          if (record) yield record;
-        }
-      }
+      yield* lines.batches();
     } catch (error) {
       throw csvFailure(error, file);
     } finally {
-      // Stops the input when the consumer breaks out early.
       lines.close();
     }
   }
-  async function* batches(): AsyncGenerator<SourceRecord[]> {
-    try {
-      for await (const batch of lines.batches()) {
-        const out: SourceRecord[] = [];
-        for (const next of batch) {
-          const record = toRecord(next);
-          if (record) out.push(record);
-        }
-        if (out.length > 0) yield out;
+  async function* records(): AsyncGenerator<SourceRecord> {
+    for await (const batch of lineBatches()) {
+      for (const next of batch) {
+        const record = toRecord(next);
+        if (record) yield record;
       }
-    } catch (error) {
-      throw csvFailure(error, file);
-    } finally {
-      lines.close();
+    }
+  }
+  async function* batches(): AsyncGenerator<SourceRecord[]> {
+    for await (const batch of lineBatches()) {
+      const out: SourceRecord[] = [];
+      for (const next of batch) {
+        const record = toRecord(next);
+        if (record) out.push(record);
+      }
+      if (out.length > 0) yield out;
     }
   }
 
